@@ -1,0 +1,41 @@
+#pragma once
+// Reading pipeline files from disk, and finding them in directories.
+
+#include "grammar/source.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace ferry::runtime {
+
+/// Files larger than this are refused before they are read (a pipeline is text, not data).
+inline constexpr std::uintmax_t max_pipeline_bytes = 64ull * 1024 * 1024;
+
+/// Either the loaded file or a message that names the path and says what went wrong.
+using LoadResult = std::variant<std::shared_ptr<const grammar::SourceFile>, std::string>;
+
+/// Reads one pipeline file. `display_path` is what diagnostics will print.
+[[nodiscard]] LoadResult load_source(const std::filesystem::path& path);
+
+/// The pipeline file to use when none is named: `Ferryfile`, else `Jenkinsfile`, in `dir`.
+[[nodiscard]] std::optional<std::filesystem::path> default_pipeline(const std::filesystem::path& dir);
+
+/// Expands files and directories into pipeline files: a directory contributes, recursively,
+/// `Ferryfile`, `Jenkinsfile`, `*.jenkinsfile`, `Jenkinsfile.*`, `*.groovy` and `*.ferry` files,
+/// skipping hidden and build directories. Paths that do not exist are returned in `missing`.
+struct Expansion {
+    std::vector<std::filesystem::path> files;
+    std::vector<std::filesystem::path> missing;
+};
+[[nodiscard]] Expansion expand_paths(const std::vector<std::filesystem::path>& paths);
+
+/// Replaces `path`'s content atomically (write to a temporary file, then rename).
+/// Returns an error message, or an empty string on success.
+[[nodiscard]] std::string write_atomically(const std::filesystem::path& path,
+                                           const std::string& content);
+
+} // namespace ferry::runtime
