@@ -1,3 +1,6 @@
+// Wrapper module that builds etcd (go.etcd.io/etcd/server/v3, a package main whose own
+// go.mod has local replaces, so plain go install refuses it) for ferry's test environment.
+// scripts/build-tools runs: go build -o <cache>/etcd go.etcd.io/etcd/server/v3
 module ferry.local/etcd-tools
 
 go 1.26.0
