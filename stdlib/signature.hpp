@@ -11,15 +11,15 @@ namespace ferry::stdlib {
 
 /// The kind of value a parameter takes. Names follow what Jenkins prints in its messages.
 enum class Type {
-    string,   ///< "class java.lang.String"
-    boolean,  ///< "boolean"
-    integer,  ///< "int"
-    number,   ///< "double" (any number)
-    list,     ///< a list literal (or, for some parameters, a comma/newline separated string)
-    map,      ///< a map literal
-    closure,  ///< a block
-    describable, ///< a nested call such as `logRotator(...)` or `[$class: ...]`
-    any,      ///< anything
+    string,      ///< "class java.lang.String"
+    boolean,     ///< "boolean"
+    integer,     ///< "int"
+    number,      ///< "double" (any number)
+    list,        ///< a list literal (or, for some parameters, a comma/newline separated string)
+    map,         ///< a map literal
+    closure,     ///< a block
+    describable, ///< a nested call such as `logRotator(...)`, or a map (`[$class: ...]`, `[k: v]`)
+    any,         ///< anything
 };
 
 /// How Jenkins names a type in "Expecting \"<type>\" for parameter ..." messages.
@@ -32,22 +32,24 @@ struct Param {
     std::string_view default_value; ///< as Groovy source, empty when none
     std::string_view doc;
     std::vector<std::string_view> choices; ///< allowed values when the set is closed
+    bool choices_ignore_case = false;      ///< choices match in any case (`comparator: 'regexp'`)
     std::optional<long long> min;          ///< integer range, when Jenkins checks one
     std::optional<long long> max;
-    std::string_view range_message;        ///< Jenkins' message when the range is violated
+    std::string_view range_message; ///< Jenkins' message when the range is violated
     /// For `describable` values and for lists of them: the group their calls come from
-    /// (`buildDiscarder(logRotator(...))` → "buildDiscarderStrategy"); see Signature::group.
+    /// (`buildDiscarder(logRotator(...))` → "buildDiscarderStrategy"; see Signature::group and
+    /// describables()). "parameter" means the Kind::parameter signatures (`input`'s parameters).
     std::string_view of;
 };
 
 enum class Kind {
     step,
-    option,      ///< job properties, declarative options and wrappers, inside `options {}`
+    option, ///< job properties, declarative options and wrappers, inside `options {}`
     trigger,
-    parameter,   ///< parameter types inside `parameters {}`
-    tool,        ///< tool types inside `tools {}`
-    agent,       ///< agent types
-    condition,   ///< `when` conditions
+    parameter, ///< parameter types inside `parameters {}`
+    tool,      ///< tool types inside `tools {}`
+    agent,     ///< agent types
+    condition, ///< `when` conditions
     /// A nested call used as a parameter value, not a statement: `logRotator(...)` inside
     /// `buildDiscarder`, the bindings of `withCredentials`, `[$class: 'GitSCM', ...]`.
     describable,
@@ -64,10 +66,11 @@ enum class Support {
 
 /// Where an option may stand.
 enum class OptionScope {
-    none,            ///< not an option
-    pipeline,        ///< job properties and pipeline-only declarative options
-    pipeline_stage,  ///< declarative options allowed in both
-    wrapper,         ///< a block-scoped step used as an option (pipeline and stage)
+    none,           ///< not an option
+    pipeline,       ///< job properties and pipeline-only declarative options
+    pipeline_stage, ///< declarative options allowed in both
+    wrapper,        ///< a block step used as an option (pipeline and stage): the catalogue
+                    ///< holds an option copy of the step, without its block
 };
 
 /// An effect a step may have on the world, for planning and rollback.
@@ -82,12 +85,12 @@ struct Signature {
     Kind kind = Kind::step;
     std::string_view name;
     std::vector<Param> params;
-    bool takes_block = false;        ///< a block step / wrapper (`dir('x') { }`)
-    bool requires_block = false;     ///< the block must be given (`dir`, `withEnv`)
+    bool takes_block = false;    ///< a block step / wrapper (`dir('x') { }`)
+    bool requires_block = false; ///< the block must be given (`dir`, `withEnv`)
     OptionScope option_scope = OptionScope::none;
     Support support = Support::runs;
-    std::string_view plugin;         ///< the Jenkins plugin that provides it ("core", "ferry", ...)
-    std::string_view doc;            ///< one line
+    std::string_view plugin; ///< the Jenkins plugin that provides it ("core", "ferry", ...)
+    std::string_view doc;    ///< one line
     std::vector<Effect> effects;
     bool cacheable = false;
     /// For steps called with one unnamed value: the parameter it binds to (`sh 'ls'` → script).
@@ -113,11 +116,19 @@ struct Signature {
     [[nodiscard]] std::vector<std::string_view> param_names() const;
 };
 
+/// Adds the symbols only the Jenkins plugin's test suite registers (a test agent type, test
+/// triggers) to the catalogue. Off by default; the conformance run emulates that harness.
+void use_test_harness_symbols(bool on);
+
 /// The catalogue: every name ferry knows, of every kind.
 [[nodiscard]] const std::vector<Signature>& catalogue();
 
-/// The signature of `name` of `kind`, or null.
+/// The signature of `name` of `kind`, or null. Describables are unique per group only: for
+/// them this returns the first group's; prefer find_describable().
 [[nodiscard]] const Signature* find(Kind kind, std::string_view name);
+
+/// The describable `name` of `group` (`find_describable("binding", "string")`), or null.
+[[nodiscard]] const Signature* find_describable(std::string_view group, std::string_view name);
 
 /// Every name of `kind`, sorted (for "did you mean" and for "Valid ... types:" lists).
 /// Rejected names (Signature::rejected) are left out.
