@@ -1,0 +1,10 @@
+pipeline {
+    agent any
+    stagse {
+        stage('a') {
+            steps {
+                echo 'a'
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+pipeline {
+    agent any
+    environment 'FOO'
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

@@ -1,0 +1,8 @@
+pipeline {
+    agent any
+    stages {
+        steps {
+            echo 'hi'
+        }
+    }
+}

@@ -1,0 +1,10 @@
+pipeline {
+    agent any
+    stages {
+        stage('a', 'b') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+pipeline {
+    agent any
+    stages {
+        stage('a') {
+            sh 'make'
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

@@ -1,0 +1,10 @@
+pipeline {
+    agent any
+    stages {
+        stage('a') {
+            steps {
+                helper.deploy('prod')
+            }
+        }
+    }
+}

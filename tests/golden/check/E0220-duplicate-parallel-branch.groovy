@@ -1,0 +1,10 @@
+pipeline {
+    agent any
+    stages {
+        stage('a') {
+            steps {
+                parallel([first: { echo 'one' }, first: { echo 'two' }])
+            }
+        }
+    }
+}

@@ -1,0 +1,10 @@
+pipeline {
+    agent anywhere
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

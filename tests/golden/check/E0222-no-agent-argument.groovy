@@ -1,0 +1,10 @@
+pipeline {
+    agent()
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

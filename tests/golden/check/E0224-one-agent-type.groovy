@@ -1,0 +1,13 @@
+pipeline {
+    agent {
+        label 'linux'
+        docker 'maven:3'
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+pipeline {
+    agent any
+    environment {
+        echo('hi')
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

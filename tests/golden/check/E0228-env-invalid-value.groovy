@@ -1,0 +1,13 @@
+pipeline {
+    agent any
+    environment {
+        FOO = params.BAR
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+pipeline {
+    agent any
+    environment {
+        FOO = 'a' - 'b'
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

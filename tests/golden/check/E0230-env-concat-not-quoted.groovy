@@ -1,0 +1,13 @@
+pipeline {
+    agent any
+    environment {
+        FOO = 'a' + env.BAR
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

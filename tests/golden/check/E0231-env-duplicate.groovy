@@ -1,0 +1,14 @@
+pipeline {
+    agent any
+    environment {
+        FOO = 'a'
+        FOO = 'b'
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

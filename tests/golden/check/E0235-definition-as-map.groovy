@@ -1,0 +1,13 @@
+pipeline {
+    agent any
+    triggers {
+        [$class: 'TimerTrigger', spec: '@daily']
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

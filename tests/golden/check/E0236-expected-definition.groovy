@@ -1,0 +1,13 @@
+pipeline {
+    agent any
+    parameters {
+        'name'
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

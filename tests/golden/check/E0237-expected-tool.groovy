@@ -1,0 +1,13 @@
+pipeline {
+    agent any
+    tools {
+        maven
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+pipeline {
+    agent any
+    libraries {
+        'my-lib@1.0'
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+pipeline {
+    agent any
+    stages {
+        stage('a') {
+            input {
+                message 'Deploy?', 'Really?'
+            }
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

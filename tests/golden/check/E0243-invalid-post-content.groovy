@@ -1,0 +1,13 @@
+pipeline {
+    agent any
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+    post {
+        echo 'done'
+    }
+}

@@ -1,0 +1,10 @@
+pipeline {
+    agent any
+    stages {
+        stage('a') {
+            steps {
+                sleep 99999999999999999999
+            }
+        }
+    }
+}
