@@ -1,0 +1,9 @@
+pipeline {
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

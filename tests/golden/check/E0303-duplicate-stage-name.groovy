@@ -1,0 +1,15 @@
+pipeline {
+    agent any
+    stages {
+        stage('build') {
+            steps {
+                echo 'one'
+            }
+        }
+        stage('build') {
+            steps {
+                echo 'two'
+            }
+        }
+    }
+}

@@ -1,0 +1,12 @@
+pipeline {
+    agent any
+    options {
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

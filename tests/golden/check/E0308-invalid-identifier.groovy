@@ -1,0 +1,13 @@
+pipeline {
+    agent any
+    environment {
+        $DOLLAR = 'x'
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+pipeline {
+    agent any
+    options {
+        timestamps()
+        timestamps()
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

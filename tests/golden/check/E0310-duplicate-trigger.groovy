@@ -1,0 +1,14 @@
+pipeline {
+    agent any
+    triggers {
+        cron('@daily')
+        cron('@daily')
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

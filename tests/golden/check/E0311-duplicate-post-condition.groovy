@@ -1,0 +1,18 @@
+pipeline {
+    agent any
+    post {
+        always {
+            echo 'a'
+        }
+        always {
+            echo 'b'
+        }
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

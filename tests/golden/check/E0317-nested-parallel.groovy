@@ -1,0 +1,18 @@
+pipeline {
+    agent any
+    stages {
+        stage('build') {
+            parallel {
+                stage('outer') {
+                    parallel {
+                        stage('inner') {
+                            steps {
+                                echo 'hi'
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

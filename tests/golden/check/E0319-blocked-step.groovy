@@ -1,0 +1,12 @@
+pipeline {
+    agent any
+    stages {
+        stage('build') {
+            steps {
+                stage('inner') {
+                    echo 'hi'
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+pipeline {
+    agent any
+    stages {
+        stage('build') {
+            input {
+                ok 'Go'
+            }
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+pipeline {
+    agent any
+    parameters {
+        booleanParam(defaultValue: true, 'flag')
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

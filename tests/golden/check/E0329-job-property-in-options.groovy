@@ -1,0 +1,13 @@
+pipeline {
+    agent any
+    options {
+        parameters([string(name: 'X')])
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

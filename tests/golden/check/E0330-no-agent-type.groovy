@@ -1,0 +1,11 @@
+pipeline {
+    agent {
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

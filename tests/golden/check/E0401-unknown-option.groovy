@@ -1,0 +1,13 @@
+pipeline {
+    agent any
+    options {
+        timestamp()
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+pipeline {
+    agent any
+    triggers {
+        banana()
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+pipeline {
+    agent any
+    parameters {
+        bananaParam(name: 'x')
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+pipeline {
+    agent any
+    tools {
+        banana 'x'
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

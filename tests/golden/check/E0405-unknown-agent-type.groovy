@@ -1,0 +1,12 @@
+pipeline {
+    agent {
+        dockr 'alpine'
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+pipeline {
+    agent any
+    stages {
+        stage('build') {
+            when {
+                brnch 'main'
+            }
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+pipeline {
+    agent any
+    triggers {
+        cron()
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+pipeline {
+    agent any
+    options {
+        preserveStashes(buildCount: 99)
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

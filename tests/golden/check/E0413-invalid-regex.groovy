@@ -1,0 +1,13 @@
+pipeline {
+    agent any
+    stages {
+        stage('build') {
+            when {
+                changelog '{"user_id" : 24}'
+            }
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+pipeline {
+    agent {
+        docker {
+            image 'alpine'
+            imge 'x'
+        }
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

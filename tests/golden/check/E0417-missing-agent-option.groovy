@@ -1,0 +1,14 @@
+pipeline {
+    agent {
+        docker {
+            args '-v /tmp:/tmp'
+        }
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

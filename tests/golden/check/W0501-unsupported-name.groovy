@@ -1,0 +1,12 @@
+pipeline {
+    agent {
+        docker 'alpine:3.19'
+    }
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

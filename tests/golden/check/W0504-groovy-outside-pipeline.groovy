@@ -1,0 +1,12 @@
+def greeting = 'hi'
+
+pipeline {
+    agent any
+    stages {
+        stage('build') {
+            steps {
+                echo 'hi'
+            }
+        }
+    }
+}

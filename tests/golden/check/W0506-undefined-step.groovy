@@ -1,0 +1,12 @@
+@Library('shared') _
+
+pipeline {
+    agent any
+    stages {
+        stage('build') {
+            steps {
+                deployToProd 'x'
+            }
+        }
+    }
+}
