@@ -24,11 +24,11 @@ Diagnostic& Diagnostics::add(Diagnostic diagnostic) {
 }
 
 Diagnostic& Diagnostics::error(std::string code, Span span, std::string message) {
-    return add(Diagnostic{std::move(code), Severity::error, span, std::move(message), {}, {}});
+    return add(Diagnostic{std::move(code), Severity::error, span, std::move(message), {}, {}, {}});
 }
 
 Diagnostic& Diagnostics::warning(std::string code, Span span, std::string message) {
-    return add(Diagnostic{std::move(code), Severity::warning, span, std::move(message), {}, {}});
+    return add(Diagnostic{std::move(code), Severity::warning, span, std::move(message), {}, {}, {}});
 }
 
 std::size_t Diagnostics::error_count() const {

@@ -27,6 +27,7 @@ struct Diagnostic {
     std::string message;
     std::vector<Note> notes;
     std::optional<std::string> fix; ///< a suggested replacement or action, shown as "help:"
+    std::vector<Span> redact;       ///< source bytes never to show (a secret written inline)
 };
 
 /// The diagnostics of one file, in the order they were reported.

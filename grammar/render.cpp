@@ -60,9 +60,30 @@ std::size_t display_width(std::string_view prefix) {
     return width;
 }
 
-void append_snippet(std::string& out, const SourceFile& source, Span span, const TextStyle& style) {
+// The source line with every redacted byte shown as '*'.
+std::string visible_line(const SourceFile& source, std::uint32_t line_number,
+                         const std::vector<Span>& redact) {
+    const std::string_view text = source.line_text(line_number);
+    if (text.data() == nullptr || redact.empty()) {
+        return std::string(text);
+    }
+    std::string line(text);
+    const auto line_begin = static_cast<std::uint32_t>(text.data() - source.text().data());
+    for (const Span hidden : redact) {
+        for (std::uint32_t at = hidden.begin; at < hidden.end; ++at) {
+            if (at >= line_begin && at - line_begin < line.size()) {
+                line[at - line_begin] = '*';
+            }
+        }
+    }
+    return line;
+}
+
+void append_snippet(std::string& out, const SourceFile& source, Span span,
+                    const std::vector<Span>& redact, const TextStyle& style) {
     const Position start = source.position(span.begin);
-    const std::string_view line = source.line_text(start.line);
+    const std::string line_storage = visible_line(source, start.line, redact);
+    const std::string_view line = line_storage;
     const std::string number = std::to_string(start.line);
     const std::string gutter(number.size(), ' ');
     const std::size_t column = std::min<std::size_t>(start.column - 1, line.size());
@@ -113,7 +134,7 @@ std::string render_text(const SourceFile& source, const Diagnostic& diagnostic,
         paint(fmt::format("{}[{}]", severity, diagnostic.code),
               severity_color(diagnostic.severity), style),
         paint(diagnostic.message, bold, style));
-    append_snippet(out, source, diagnostic.span, style);
+    append_snippet(out, source, diagnostic.span, diagnostic.redact, style);
     for (const auto& note : diagnostic.notes) {
         if (note.span) {
             const Position where = source.position(note.span->begin);

@@ -3,6 +3,7 @@
 #include "compiler/format.hpp"
 #include "grammar/frontend.hpp"
 #include "grammar/parser.hpp"
+#include "runtime/config.hpp"
 #include "runtime/files.hpp"
 
 #include <fmt/format.h>
@@ -80,6 +81,8 @@ std::vector<grammar::CodeInfo> all_codes() {
     std::vector<grammar::CodeInfo> codes = grammar::grammar_codes();
     const auto& checks = compiler::check_codes();
     codes.insert(codes.end(), checks.begin(), checks.end());
+    const auto& config = config_codes();
+    codes.insert(codes.end(), config.begin(), config.end());
     return codes;
 }
 

@@ -9,6 +9,7 @@
 #include "grammar/render.hpp"
 #include "runtime/authoring.hpp"
 #include "runtime/files.hpp"
+#include "stdlib/signature.hpp"
 
 #include <fmt/format.h>
 
@@ -91,6 +92,9 @@ int main(int argc, char** argv) {
     fs::path root = argc > 1 ? fs::path(argv[1])
                              : fs::path(FERRY_SHARED_DIR) / "conformance" / "jenkins-declarative";
     const fs::path manifest = root / "manifest.tsv";
+    // The corpus was written for the plugin's test harness, which registers a few test-only
+    // symbols; check it under that same plugin set.
+    ferry::stdlib::use_test_harness_symbols(true);
     std::ifstream in(manifest);
     if (!in) {
         fmt::print(stderr,
@@ -117,7 +121,11 @@ int main(int argc, char** argv) {
     const std::size_t c_stage = column("error_stage");
 
     std::map<std::string, Group> groups;
-    groups["valid"].bar = 1.0;
+    // Four valid/ files hold a `matrix` without `axes`, the very shape invalid/
+    // errors__matrixMissingAxes must be rejected for (upstream, their tests are @Ignore'd): ferry
+    // follows the plugin's validator and rejects them, so the bar leaves room for exactly those
+    // four (docs/conformance.md lists them). Any other rejected valid file fails this test.
+    groups["valid"].bar = 276.0 / 280.0;
     groups["invalid (parse, validate, groovy, not-declarative)"].bar = 0.95;
     groups["invalid (describable)"].bar = 0.80;
     groups["invalid (extension, environment, sandbox: not scored)"].bar = 0.0;
