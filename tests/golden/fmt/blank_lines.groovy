@@ -1,0 +1,33 @@
+
+
+pipeline {
+
+
+    agent any
+
+
+
+    stages {
+
+        stage("a") {
+            steps {
+                echo "a"
+
+
+                echo "b"
+
+            }
+        }
+
+
+        stage("b") {
+            steps {
+                echo "c"   
+            }
+        }
+
+    }
+}
+
+
+
