@@ -1,0 +1,10 @@
+pipeline {
+    agent any
+    stages {
+        stage('build') {
+            steps {
+                echo 'this string never ends
+            }
+        }
+    }
+}

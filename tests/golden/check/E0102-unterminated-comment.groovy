@@ -1,0 +1,6 @@
+pipeline {
+    agent any
+    /* this comment is never closed
+    stages {
+    }
+}
