@@ -26,7 +26,7 @@ struct Diagnostic {
     Span span;
     std::string message;
     std::vector<Note> notes;
-    std::optional<std::string> fix; ///< a suggested replacement or action, shown as "help:"
+    std::optional<std::string> fix; ///< replacement text for `span` (machine-applicable)
     std::vector<Span> redact;       ///< source bytes never to show (a secret written inline)
 };
 

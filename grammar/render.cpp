@@ -145,7 +145,8 @@ std::string render_text(const SourceFile& source, const Diagnostic& diagnostic,
         }
     }
     if (diagnostic.fix) {
-        out += fmt::format("{}: {}\n", paint("help", cyan, style), *diagnostic.fix);
+        out += fmt::format("{}: replace `{}` with `{}`\n", paint("help", cyan, style),
+                           source.slice(diagnostic.span), *diagnostic.fix);
     }
     return out;
 }

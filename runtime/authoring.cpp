@@ -37,6 +37,30 @@ std::size_t CheckReport::warning_count() const {
     return count;
 }
 
+namespace {
+
+bool is_config_name(const std::filesystem::path& path) {
+    const std::string name = path.filename().string();
+    return name == default_config_name || name.ends_with(".ferry.yaml");
+}
+
+// ferry.yaml is checked like a pipeline: its diagnostics, at file:line:col, in the same report.
+CheckedFile check_config(const std::filesystem::path& path) {
+    LoadedConfig loaded = load_config(path);
+    auto source = loaded.source
+                      ? loaded.source
+                      : std::make_shared<const grammar::SourceFile>(path.string(), std::string());
+    CheckedFile out{std::move(source), std::move(loaded.diagnostics)};
+    if (loaded.config) {
+        // Reads the named kubeconfigs (local files only) so a wrong context is caught here.
+        check_cluster_contexts(*loaded.config, {}, out.diagnostics);
+    }
+    out.diagnostics.sort_by_position();
+    return out;
+}
+
+} // namespace
+
 CheckReport check_paths(const std::vector<std::filesystem::path>& paths,
                         const compiler::CheckOptions& options) {
     CheckReport report;
@@ -44,6 +68,9 @@ CheckReport check_paths(const std::vector<std::filesystem::path>& paths,
     if (inputs.empty()) {
         if (auto found = default_pipeline(std::filesystem::current_path())) {
             inputs.push_back(found->filename());
+            if (std::filesystem::is_regular_file(default_config_name)) {
+                inputs.emplace_back(default_config_name);
+            }
         } else {
             report.load_errors.push_back(
                 "no pipeline file: found neither Ferryfile nor Jenkinsfile here; name one");
@@ -55,6 +82,10 @@ CheckReport check_paths(const std::vector<std::filesystem::path>& paths,
         report.load_errors.push_back(fmt::format("{}: no such file or directory", missing.string()));
     }
     for (const auto& path : expansion.files) {
+        if (is_config_name(path)) {
+            report.files.push_back(check_config(path));
+            continue;
+        }
         LoadResult loaded = load_source(path);
         if (auto* error = std::get_if<std::string>(&loaded)) {
             report.load_errors.push_back(std::move(*error));

@@ -20,7 +20,8 @@ bool is_pipeline_name(const fs::path& path) {
     const std::string ext = path.extension().string();
     return name == "Ferryfile" || name == "Jenkinsfile" || name.rfind("Jenkinsfile.", 0) == 0 ||
            name.rfind("Ferryfile.", 0) == 0 || ext == ".jenkinsfile" || ext == ".Jenkinsfile" ||
-           ext == ".groovy" || ext == ".ferry";
+           ext == ".groovy" || ext == ".ferry" || name == "ferry.yaml" ||
+           name.ends_with(".ferry.yaml");
 }
 
 bool is_skipped_directory(const fs::path& path) {

@@ -26,6 +26,7 @@ using LoadResult = std::variant<std::shared_ptr<const grammar::SourceFile>, std:
 
 /// Expands files and directories into pipeline files: a directory contributes, recursively,
 /// `Ferryfile`, `Jenkinsfile`, `*.jenkinsfile`, `Jenkinsfile.*`, `*.groovy` and `*.ferry` files,
+/// and `ferry.yaml` / `*.ferry.yaml` configuration files,
 /// skipping hidden and build directories. Paths that do not exist are returned in `missing`.
 struct Expansion {
     std::vector<std::filesystem::path> files;
