@@ -216,7 +216,7 @@ int main(int argc, char** argv) {
         const bool good = !scored || rate + 1e-9 >= g.bar;
         ok = ok && good;
         fmt::print("  {:<56} {:>3}/{:<3} {:6.1f}%  {}\n", name, g.passed, g.total, rate * 100.0,
-                   scored ? fmt::format("(bar {:.0f}%{})", g.bar * 100, good ? "" : ", BELOW")
+                   scored ? fmt::format("(bar {:.1f}%{})", g.bar * 100, good ? "" : ", BELOW")
                           : std::string("(reported only)"));
     }
     for (const auto& [name, g] : groups) {
