@@ -57,14 +57,15 @@ std::string steps(const std::string& lines) {
 
 } // namespace
 
-TEST_CASE("check: codes are unique and follow the E03/E04/W05 scheme", "[check]") {
+TEST_CASE("check: codes are unique and follow the E03/E04/W05/E07/W07 scheme", "[check]") {
     std::set<std::string_view> seen;
     for (const auto& info : ferry::compiler::check_codes()) {
         CHECK(seen.insert(info.code).second);
         const bool error = info.code.front() == 'E';
         CHECK((error ? info.severity == Severity::error : info.severity == Severity::warning));
         const auto series = info.code.substr(0, 3);
-        CHECK((series == "E03" || series == "E04" || series == "W05"));
+        CHECK((series == "E03" || series == "E04" || series == "W05" || series == "E07" ||
+               series == "W07"));
         CHECK(!info.summary.empty());
     }
 }
