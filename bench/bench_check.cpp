@@ -8,20 +8,21 @@
 #include "grammar/frontend.hpp"
 #include "grammar/parser.hpp"
 
-#include <fmt/format.h>
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <chrono>
+#include <fmt/format.h>
 #include <fstream>
 #include <string>
+#include <sys/resource.h>
 #include <vector>
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double millis(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double millis(Clock::duration d) {
+    return std::chrono::duration<double, std::milli>(d).count();
+}
 
 struct Series {
     std::vector<double> ms;

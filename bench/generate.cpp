@@ -16,8 +16,8 @@ void append_stage(std::string& out, int index, const std::string& indent) {
                            "{}        LEVEL = 'level-{}'\n{}    }}\n",
                            i, i, index, i, index % 7, i);
     }
-    out += fmt::format("{}    options {{\n{}        timeout(time: 10, unit: 'MINUTES')\n{}    }}\n", i,
-                       i, i);
+    out += fmt::format("{}    options {{\n{}        timeout(time: 10, unit: 'MINUTES')\n{}    }}\n",
+                       i, i, i);
     out += fmt::format("{}    steps {{\n", i);
     out += fmt::format("{}        echo \"Building ${{env.COMPONENT}} number {}\"\n", i, index);
     out += fmt::format("{}        sh 'make -C components/c{:04} all'\n", i, index);

@@ -8,11 +8,10 @@
 #include "runtime/authoring.hpp"
 #include "runtime/files.hpp"
 
-#include <fmt/format.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
+#include <fmt/format.h>
+#include <unistd.h>
 
 namespace ferry::cli {
 namespace {
@@ -153,7 +152,8 @@ Runner setup_fmt(CLI::App& app) {
                 }
             } else if (opts->write) {
                 if (result.changed()) {
-                    if (auto error = runtime::write_atomically(path, *result.text); !error.empty()) {
+                    if (auto error = runtime::write_atomically(path, *result.text);
+                        !error.empty()) {
                         fmt::print(stderr, "ferry fmt: {}\n", error);
                         status = 2;
                         continue;

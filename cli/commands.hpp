@@ -3,7 +3,6 @@
 // returns the function that runs it. Exit codes: 0 fine, 1 errors found, 2 usage or input.
 
 #include <CLI/CLI.hpp>
-
 #include <functional>
 #include <string_view>
 #include <vector>

@@ -3,9 +3,8 @@
 #include "cli/commands.hpp"
 #include "cli/version.hpp"
 
-#include <fmt/format.h>
-
 #include <cstdio>
+#include <fmt/format.h>
 #include <map>
 #include <string>
 

@@ -21,19 +21,19 @@ enum class Known {
 /// The git checkout the pipeline runs from (libgit2).
 struct GitObservation {
     Known known = Known::unknown;
-    std::string reason;              ///< why unknown
-    std::string commit;              ///< full SHA of HEAD
-    std::string short_commit;        ///< 7 characters
-    std::string branch;              ///< the branch name (`main`), empty when detached
-    std::string branch_source;       ///< `git`, or the CI variable it came from (BRANCH_NAME, ...)
-    std::vector<std::string> tags;   ///< tags pointing at HEAD
-    std::string remote_url;          ///< `origin`'s URL, credentials stripped
+    std::string reason;            ///< why unknown
+    std::string commit;            ///< full SHA of HEAD
+    std::string short_commit;      ///< 7 characters
+    std::string branch;            ///< the branch name (`main`), empty when detached
+    std::string branch_source;     ///< `git`, or the CI variable it came from (BRANCH_NAME, ...)
+    std::vector<std::string> tags; ///< tags pointing at HEAD
+    std::string remote_url;        ///< `origin`'s URL, credentials stripped
     std::string author_name;
     std::string author_email;
     std::string committer_name;
     std::string committer_email;
-    std::string message;             ///< the commit message's first line
-    bool dirty = false;              ///< uncommitted changes in tracked files
+    std::string message; ///< the commit message's first line
+    bool dirty = false;  ///< uncommitted changes in tracked files
     /// The commit of the last successful run of this pipeline and environment (from .ferry/),
     /// and the files changed between it and HEAD (for `when { changeset }`).
     std::optional<std::string> previous_successful_commit;
@@ -67,9 +67,9 @@ struct ReleaseObservation {
     std::string name;
     Known known = Known::unknown;
     std::string reason;
-    std::optional<int> revision; ///< empty when the release does not exist
-    std::string status;          ///< deployed, failed, pending-upgrade, ...
-    std::string chart;           ///< `name-version`
+    std::optional<int> revision;           ///< empty when the release does not exist
+    std::string status;                    ///< deployed, failed, pending-upgrade, ...
+    std::string chart;                     ///< `name-version`
     std::optional<std::string> deploy_key; ///< ferry's deploy key recorded on the release
 };
 
@@ -84,9 +84,9 @@ struct ClusterObservation {
 /// What the planner needs probed: derived from the IR and the environment by a pure function
 /// (compiler/probe_requests), carried out by the runtime's read-only probes.
 struct ProbeRequests {
-    std::string workspace;       ///< the directory holding the pipeline file (git discovery)
-    std::string pipeline;        ///< the pipeline's name (state in .ferry/ is kept per pipeline)
-    std::string environment;     ///< the environment's name
+    std::string workspace;         ///< the directory holding the pipeline file (git discovery)
+    std::string pipeline;          ///< the pipeline's name (state in .ferry/ is kept per pipeline)
+    std::string environment;       ///< the environment's name
     std::vector<std::string> tags; ///< full image references `server/repo:tag`
     struct Namespace {
         std::string context;
@@ -120,9 +120,8 @@ struct Observations {
     [[nodiscard]] const TagObservation* tag(std::string_view reference) const;
     [[nodiscard]] const NamespaceObservation* namespace_in(std::string_view context,
                                                            std::string_view name) const;
-    [[nodiscard]] const ReleaseObservation* release(std::string_view context,
-                                                    std::string_view namespace_,
-                                                    std::string_view name) const;
+    [[nodiscard]] const ReleaseObservation*
+    release(std::string_view context, std::string_view namespace_, std::string_view name) const;
 };
 
 } // namespace ferry::compiler

@@ -1,8 +1,7 @@
 #include "compiler/textdiff.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
+#include <fmt/format.h>
 #include <vector>
 
 namespace ferry::compiler {
@@ -50,7 +49,9 @@ void diff_middle(const std::vector<std::string_view>& a, std::size_t a0, std::si
         return;
     }
     std::vector<std::uint32_t> table((n + 1) * (m + 1), 0);
-    auto at = [&](std::size_t i, std::size_t j) -> std::uint32_t& { return table[i * (m + 1) + j]; };
+    auto at = [&](std::size_t i, std::size_t j) -> std::uint32_t& {
+        return table[i * (m + 1) + j];
+    };
     for (std::size_t i = n; i-- > 0;) {
         for (std::size_t j = m; j-- > 0;) {
             at(i, j) = a[a0 + i] == b[b0 + j] ? at(i + 1, j + 1) + 1

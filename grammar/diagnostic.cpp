@@ -28,13 +28,13 @@ Diagnostic& Diagnostics::error(std::string code, Span span, std::string message)
 }
 
 Diagnostic& Diagnostics::warning(std::string code, Span span, std::string message) {
-    return add(Diagnostic{std::move(code), Severity::warning, span, std::move(message), {}, {}, {}});
+    return add(
+        Diagnostic{std::move(code), Severity::warning, span, std::move(message), {}, {}, {}});
 }
 
 std::size_t Diagnostics::error_count() const {
-    return static_cast<std::size_t>(std::count_if(items_.begin(), items_.end(), [](const auto& d) {
-        return d.severity == Severity::error;
-    }));
+    return static_cast<std::size_t>(std::count_if(
+        items_.begin(), items_.end(), [](const auto& d) { return d.severity == Severity::error; }));
 }
 
 void Diagnostics::append(const Diagnostics& other) {
@@ -42,9 +42,8 @@ void Diagnostics::append(const Diagnostics& other) {
 }
 
 void Diagnostics::sort_by_position() {
-    std::stable_sort(items_.begin(), items_.end(), [](const auto& a, const auto& b) {
-        return a.span.begin < b.span.begin;
-    });
+    std::stable_sort(items_.begin(), items_.end(),
+                     [](const auto& a, const auto& b) { return a.span.begin < b.span.begin; });
 }
 
 const std::vector<CodeInfo>& grammar_codes() {

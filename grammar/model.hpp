@@ -71,8 +71,8 @@ struct Steps {
 struct AgentOption {
     std::string name;
     Span span;
-    const syntax::Expr* value = nullptr;   ///< a single value (`label 'x'`), or null
-    std::vector<AgentOption> nested;        ///< a block of options (`docker { ... }`)
+    const syntax::Expr* value = nullptr; ///< a single value (`label 'x'`), or null
+    std::vector<AgentOption> nested;     ///< a block of options (`docker { ... }`)
     bool has_block = false;
 };
 

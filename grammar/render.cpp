@@ -1,9 +1,8 @@
 #include "grammar/render.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
-
-#include <algorithm>
 
 namespace ferry::grammar {
 namespace {
@@ -97,8 +96,8 @@ void append_snippet(std::string& out, const SourceFile& source, Span span,
     out += fmt::format("{} {} {}\n", paint(number, blue, style), paint("|", blue, style),
                        expand_tabs(line));
     std::string marker = "^" + std::string(caret_len - 1, '~');
-    out += fmt::format("{} {} {}{}\n", gutter, paint("|", blue, style),
-                       std::string(caret_at, ' '), paint(marker, red, style));
+    out += fmt::format("{} {} {}{}\n", gutter, paint("|", blue, style), std::string(caret_at, ' '),
+                       paint(marker, red, style));
 }
 
 nlohmann::json position_json(const SourceFile& source, Span span) {
@@ -128,12 +127,12 @@ std::string render_text(const SourceFile& source, const Diagnostic& diagnostic,
                         const TextStyle& style) {
     const Position at = source.position(diagnostic.span.begin);
     const std::string_view severity = to_string(diagnostic.severity);
-    std::string out = fmt::format(
-        "{}: {}: {}\n",
-        paint(fmt::format("{}:{}:{}", source.path(), at.line, at.column), bold, style),
-        paint(fmt::format("{}[{}]", severity, diagnostic.code),
-              severity_color(diagnostic.severity), style),
-        paint(diagnostic.message, bold, style));
+    std::string out =
+        fmt::format("{}: {}: {}\n",
+                    paint(fmt::format("{}:{}:{}", source.path(), at.line, at.column), bold, style),
+                    paint(fmt::format("{}[{}]", severity, diagnostic.code),
+                          severity_color(diagnostic.severity), style),
+                    paint(diagnostic.message, bold, style));
     append_snippet(out, source, diagnostic.span, diagnostic.redact, style);
     for (const auto& note : diagnostic.notes) {
         if (note.span) {
@@ -229,10 +228,7 @@ std::string render_sarif(const std::vector<FileDiagnostics>& files,
         {"version", "2.1.0"},
         {"runs",
          {{{"tool",
-            {{"driver",
-              {{"name", "ferry"},
-               {"version", tool_version},
-               {"rules", rule_list}}}}},
+            {{"driver", {{"name", "ferry"}, {"version", tool_version}, {"rules", rule_list}}}}},
            {"results", results}}}}};
     return log.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }

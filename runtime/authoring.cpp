@@ -79,7 +79,8 @@ CheckReport check_paths(const std::vector<std::filesystem::path>& paths,
     }
     const Expansion expansion = expand_paths(inputs);
     for (const auto& missing : expansion.missing) {
-        report.load_errors.push_back(fmt::format("{}: no such file or directory", missing.string()));
+        report.load_errors.push_back(
+            fmt::format("{}: no such file or directory", missing.string()));
     }
     for (const auto& path : expansion.files) {
         if (is_config_name(path)) {

@@ -1,10 +1,9 @@
 #include "runtime/files.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fmt/format.h>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -86,7 +85,8 @@ Expansion expand_paths(const std::vector<fs::path>& paths) {
             continue;
         }
         std::vector<fs::path> found;
-        fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
+        fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied,
+                                            ec);
         for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
             if (it->is_directory(ec) && is_skipped_directory(it->path())) {
                 it.disable_recursion_pending();

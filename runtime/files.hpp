@@ -22,7 +22,8 @@ using LoadResult = std::variant<std::shared_ptr<const grammar::SourceFile>, std:
 [[nodiscard]] LoadResult load_source(const std::filesystem::path& path);
 
 /// The pipeline file to use when none is named: `Ferryfile`, else `Jenkinsfile`, in `dir`.
-[[nodiscard]] std::optional<std::filesystem::path> default_pipeline(const std::filesystem::path& dir);
+[[nodiscard]] std::optional<std::filesystem::path>
+default_pipeline(const std::filesystem::path& dir);
 
 /// Expands files and directories into pipeline files: a directory contributes, recursively,
 /// `Ferryfile`, `Jenkinsfile`, `*.jenkinsfile`, `Jenkinsfile.*`, `*.groovy` and `*.ferry` files,

@@ -190,7 +190,9 @@ const std::vector<Signature>& catalogue() {
     return table;
 }
 
-void use_test_harness_symbols(bool on) { test_harness_symbols.store(on); }
+void use_test_harness_symbols(bool on) {
+    test_harness_symbols.store(on);
+}
 
 const Signature* find(Kind kind, std::string_view name) {
     const auto& table = catalogue();

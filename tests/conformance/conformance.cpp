@@ -11,11 +11,10 @@
 #include "runtime/files.hpp"
 #include "stdlib/signature.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <fmt/format.h>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -38,7 +37,8 @@ std::vector<std::string> split(const std::string& text, const std::string& sep) 
     std::size_t start = 0;
     while (true) {
         const std::size_t at = text.find(sep, start);
-        parts.push_back(text.substr(start, at == std::string::npos ? std::string::npos : at - start));
+        parts.push_back(
+            text.substr(start, at == std::string::npos ? std::string::npos : at - start));
         if (at == std::string::npos) {
             return parts;
         }
@@ -48,8 +48,8 @@ std::vector<std::string> split(const std::string& text, const std::string& sep) 
 
 // Lower case; quotes and apostrophes of every style dropped; white space runs folded to one.
 std::string normalise(const std::string& text) {
-    static const std::vector<std::string> quotes = {"\xE2\x80\x98", "\xE2\x80\x99", "\xE2\x80\x9C",
-                                                    "\xE2\x80\x9D", "'", "\"", "`"};
+    static const std::vector<std::string> quotes = {
+        "\xE2\x80\x98", "\xE2\x80\x99", "\xE2\x80\x9C", "\xE2\x80\x9D", "'", "\"", "`"};
     std::string out;
     out.reserve(text.size());
     bool space = false;
@@ -180,9 +180,9 @@ int main(int argc, char** argv) {
             continue;
         }
         if (!has_errors) {
-            g.misses.push_back(fmt::format("{}: accepted, expected: {}", row.file,
-                                           row.expected_error.empty() ? "an error"
-                                                                      : row.expected_error));
+            g.misses.push_back(
+                fmt::format("{}: accepted, expected: {}", row.file,
+                            row.expected_error.empty() ? "an error" : row.expected_error));
             continue;
         }
         const std::string haystack = normalise(rendered);
@@ -203,15 +203,16 @@ int main(int argc, char** argv) {
                     got += fmt::format("\n      got: {}", d.message);
                 }
             }
-            g.misses.push_back(fmt::format("{}: missing \"{}\"{}", row.file,
-                                           fmt::join(missing, "\" && \""), got));
+            g.misses.push_back(
+                fmt::format("{}: missing \"{}\"{}", row.file, fmt::join(missing, "\" && \""), got));
         }
     }
 
     bool ok = true;
     fmt::print("Jenkins declarative conformance ({})\n", root.string());
     for (const auto& [name, g] : groups) {
-        const double rate = g.total ? static_cast<double>(g.passed) / static_cast<double>(g.total) : 1.0;
+        const double rate =
+            g.total ? static_cast<double>(g.passed) / static_cast<double>(g.total) : 1.0;
         const bool scored = g.bar > 0;
         const bool good = !scored || rate + 1e-9 >= g.bar;
         ok = ok && good;

@@ -117,9 +117,10 @@ int validate(const std::vector<nlohmann::json>& documents, const fs::path& dir, 
                              "    ok += not errors\n"
                              "open(sys.argv[3], 'w').write(str(ok))\n";
     const auto result = dir / "result";
-    const std::string command =
-        python_with_jsonschema() + " '" + script.string() + "' '" + (source_dir / "docs/ferry.schema.json").string() +
-        "' '" + list.string() + "' '" + result.string() + "' " + (show ? "show" : "quiet");
+    const std::string command = python_with_jsonschema() + " '" + script.string() + "' '" +
+                                (source_dir / "docs/ferry.schema.json").string() + "' '" +
+                                list.string() + "' '" + result.string() + "' " +
+                                (show ? "show" : "quiet");
     if (std::system(command.c_str()) != 0) {
         return -1;
     }
