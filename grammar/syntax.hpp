@@ -42,25 +42,25 @@ struct StringPart {
 };
 
 enum class ExprKind {
-    string,    ///< a literal with no interpolation: `value` holds the decoded text
-    gstring,   ///< a string with interpolation: `parts`
-    number,    ///< `value` holds the literal as written (`1_000`, `0x1F`, `10L`, `1.5e3`, `1G`)
-    boolean,   ///< `value` is "true" or "false"
-    null,      ///< `null`
-    ident,     ///< a bare name: `value` (may contain `$`, e.g. `$DOLLAR`)
-    property,  ///< `target.name` / `target?.name` / `target*.name`: `value` is the name
-    call,      ///< `name(args) {closure}` / `name args` / `target.name(args)`: see below
-    index,     ///< `target[lhs]`
-    unary,     ///< `op target` (`!`, `-`, `+`, `~`, `++`, `--`) or postfix (`op` then "post")
-    binary,    ///< `lhs op rhs` (arithmetic, comparison, `&&`, `||`, `=~`, `==~`, `in`, `?:`, ...)
-    ternary,   ///< `target ? lhs : rhs`
-    list,      ///< `[a, b]`: elements in `args` (unnamed)
-    map,       ///< `[k: v]` / `[:]`: entries in `args` (named)
-    closure,   ///< a closure literal `{ a, b -> ... }` used as a value: `block`
-    paren,     ///< `( target )`
-    cast,      ///< `target as Type` / `(Type) target`: `value` is the type text
-    new_,      ///< `new Type(args)`: `value` is the type text, `args`
-    opaque,    ///< Groovy that ferry keeps as text only: `value` holds the raw source
+    string,   ///< a literal with no interpolation: `value` holds the decoded text
+    gstring,  ///< a string with interpolation: `parts`
+    number,   ///< `value` holds the literal as written (`1_000`, `0x1F`, `10L`, `1.5e3`, `1G`)
+    boolean,  ///< `value` is "true" or "false"
+    null,     ///< `null`
+    ident,    ///< a bare name: `value` (may contain `$`, e.g. `$DOLLAR`)
+    property, ///< `target.name` / `target?.name` / `target*.name`: `value` is the name
+    call,     ///< `name(args) {closure}` / `name args` / `target.name(args)`: see below
+    index,    ///< `target[lhs]`
+    unary,    ///< `op target` (`!`, `-`, `+`, `~`, `++`, `--`) or postfix (`op` then "post")
+    binary,   ///< `lhs op rhs` (arithmetic, comparison, `&&`, `||`, `=~`, `==~`, `in`, `?:`, ...)
+    ternary,  ///< `target ? lhs : rhs`
+    list,     ///< `[a, b]`: elements in `args` (unnamed)
+    map,      ///< `[k: v]` / `[:]`: entries in `args` (named)
+    closure,  ///< a closure literal `{ a, b -> ... }` used as a value: `block`
+    paren,    ///< `( target )`
+    cast,     ///< `target as Type` / `(Type) target`: `value` is the type text
+    new_,     ///< `new Type(args)`: `value` is the type text, `args`
+    opaque,   ///< Groovy that ferry keeps as text only: `value` holds the raw source
 };
 
 /// A call argument, list element or map entry. `name` is set for named arguments / map keys.
@@ -80,8 +80,8 @@ struct Expr {
     StringStyle style = StringStyle::single; ///< string / gstring
     std::vector<StringPart> parts;           ///< gstring
 
-    ExprPtr target; ///< call/property receiver (null for a plain call), index/unary/cast/paren operand,
-                    ///< binary left operand, ternary condition
+    ExprPtr target; ///< call/property receiver (null for a plain call), index/unary/cast/paren
+                    ///< operand, binary left operand, ternary condition
     ExprPtr lhs;    ///< index subscript, ternary "then"
     ExprPtr rhs;    ///< binary right operand, ternary "else"
 
@@ -89,9 +89,9 @@ struct Expr {
     std::string name; ///< call: the method name (`sh`, `stage`, `$` for `${...}` as a call)
     Span name_span;
     std::vector<Arg> args;
-    bool parens = false;     ///< call written with `( )`; false for command syntax `sh 'x'`
-    BlockPtr block;          ///< call: trailing closure; closure: the literal itself
-    bool has_block = false;  ///< convenience: block != nullptr
+    bool parens = false;    ///< call written with `( )`; false for command syntax `sh 'x'`
+    BlockPtr block;         ///< call: trailing closure; closure: the literal itself
+    bool has_block = false; ///< convenience: block != nullptr
 };
 
 enum class StmtKind {
@@ -105,20 +105,20 @@ enum class StmtKind {
 struct Stmt {
     StmtKind kind = StmtKind::opaque;
     Span span;
-    ExprPtr expr;     ///< expr: the expression; assign: the target
-    ExprPtr value;    ///< assign: the value
-    std::string op;   ///< assign: the operator
-    std::string name; ///< method: its name
-    std::string text; ///< opaque: the raw source (also kept for `method` headers)
-    BlockPtr block;   ///< method: the body
+    ExprPtr expr;           ///< expr: the expression; assign: the target
+    ExprPtr value;          ///< assign: the value
+    std::string op;         ///< assign: the operator
+    std::string name;       ///< method: its name
+    std::string text;       ///< opaque: the raw source (also kept for `method` headers)
+    BlockPtr block;         ///< method: the body
     bool semicolon = false; ///< ended with `;`
 };
 
 /// A `{ ... }` body: closure parameters and statements, or, when opaque, its raw inner text.
 /// `script {}` bodies and `expression {}` bodies are opaque: ferry keeps their Groovy verbatim.
 struct Block {
-    Span span;      ///< from `{` to `}` inclusive
-    Span body_span; ///< between the braces
+    Span span;                       ///< from `{` to `}` inclusive
+    Span body_span;                  ///< between the braces
     std::vector<std::string> params; ///< `{ a, b -> ... }`
     bool has_arrow = false;
     std::vector<StmtPtr> stmts;
