@@ -95,7 +95,8 @@ void append_snippet(std::string& out, const SourceFile& source, Span span,
     out += fmt::format("{} {}\n", gutter, paint("|", blue, style));
     out += fmt::format("{} {} {}\n", paint(number, blue, style), paint("|", blue, style),
                        expand_tabs(line));
-    std::string marker = "^" + std::string(caret_len - 1, '~');
+    std::string marker(caret_len, '~');
+    marker.front() = '^'; // (not "^" + string: g++ 12 warns falsely, -Wrestrict)
     out += fmt::format("{} {} {}{}\n", gutter, paint("|", blue, style), std::string(caret_at, ' '),
                        paint(marker, red, style));
 }
