@@ -9,6 +9,7 @@
 #include "grammar/peg_scan.hpp"
 #include "grammar/peg_traits.hpp"
 
+#include <cstring>
 #include <limits>
 #include <tao/pegtl.hpp>
 
@@ -235,6 +236,22 @@ std::optional<Diagnostic> check_text(std::string_view text) {
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     const std::size_t n = text.size();
     for (std::size_t i = 0; i < n;) {
+        // Most text is ASCII: step over eight bytes at a time while none is NUL or above 0x7F.
+        while (i + 8 <= n) {
+            std::uint64_t word = 0;
+            std::memcpy(&word, p + i, 8);
+            constexpr std::uint64_t ones = 0x0101010101010101;
+            constexpr std::uint64_t highs = 0x8080808080808080;
+            const bool ascii = (word & highs) == 0;
+            const bool no_nul = (((word | highs) - ones) & highs) == highs; // given ascii
+            if (!ascii || !no_nul) {
+                break;
+            }
+            i += 8;
+        }
+        if (i >= n) {
+            break;
+        }
         const unsigned char c = p[i];
         if (c < 0x80) {
             if (c == 0) {

@@ -38,6 +38,7 @@ enum class Node : std::uint8_t {
     index_selector,
     prefixed,
     as_cast,
+    paren_cast,
     binary_rest,
     ternary_tail,
     closure_literal,

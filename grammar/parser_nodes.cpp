@@ -132,6 +132,8 @@ public:
             return prefixed();
         case Node::as_cast:
             return as_cast();
+        case Node::paren_cast:
+            return paren_cast();
         case Node::binary_rest:
             return binary_rest();
         case Node::closure_literal:
@@ -483,6 +485,19 @@ private:
         auto cast = make(ExprKind::cast, Span{target->span.begin, type->span.end});
         cast->value = std::string(text(type->span));
         cast->target = std::move(target);
+        parent_.exprs.push_back(std::move(cast));
+        return true;
+    }
+
+    /// `(Type) operand`: the operand is this frame's one expression.
+    bool paren_cast() {
+        const Token* type = token(Leaf::cast_type);
+        if (self_.exprs.size() != 1 || type == nullptr) {
+            return false;
+        }
+        auto cast = make(ExprKind::cast, span_);
+        cast->value = std::string(text(type->span));
+        cast->target = take_last(self_);
         parent_.exprs.push_back(std::move(cast));
         return true;
     }

@@ -1,7 +1,107 @@
-// Iterative teardown and depth measurement of syntax trees.
+// Iterative teardown and depth measurement of syntax trees, and the storage their nodes use.
 #include "grammar/parser_tree.hpp"
 
+#include <array>
+#include <mutex>
+#include <new>
 #include <vector>
+
+// Under AddressSanitizer nodes come from the general heap, so that it sees every misuse.
+#if defined(__SANITIZE_ADDRESS__)
+#define FERRY_NODE_POOL 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FERRY_NODE_POOL 0
+#endif
+#endif
+#ifndef FERRY_NODE_POOL
+#define FERRY_NODE_POOL 1
+#endif
+
+namespace ferry::grammar::syntax::detail {
+
+#if FERRY_NODE_POOL
+namespace {
+
+constexpr std::size_t grain = 16;    ///< node sizes are rounded up to this
+constexpr std::size_t largest = 512; ///< larger requests go to the general heap
+constexpr std::size_t chunk_bytes = std::size_t{256} * 1024;
+
+struct FreeNode {
+    FreeNode* next;
+};
+
+/// Every chunk ever made. Chunks are never given back: a node may outlive the thread that made
+/// it, and a process that parsed one large file is likely to parse another.
+struct Chunks {
+    std::mutex lock;
+    std::vector<std::unique_ptr<std::byte[]>> all;
+
+    std::byte* make() {
+        const std::lock_guard<std::mutex> hold(lock);
+        all.push_back(std::make_unique_for_overwrite<std::byte[]>(chunk_bytes));
+        return all.back().get();
+    }
+};
+
+Chunks& chunks() {
+    static auto* const all = new Chunks; // never destroyed: nodes may be freed during exit
+    return *all;
+}
+
+/// One thread's free lists (one per size class) and the unused end of its current chunk.
+struct Pool {
+    std::array<FreeNode*, largest / grain + 1> free{};
+    std::byte* cursor = nullptr;
+    std::byte* limit = nullptr;
+};
+
+thread_local Pool pool;
+
+} // namespace
+
+void* allocate_node(std::size_t size) {
+    if (size > largest) {
+        return ::operator new(size);
+    }
+    const std::size_t cls = (size + grain - 1) / grain;
+    if (FreeNode* node = pool.free[cls]) {
+        pool.free[cls] = node->next;
+        return node;
+    }
+    const std::size_t bytes = cls * grain;
+    if (static_cast<std::size_t>(pool.limit - pool.cursor) < bytes) {
+        pool.cursor = chunks().make();
+        pool.limit = pool.cursor + chunk_bytes;
+    }
+    void* node = pool.cursor;
+    pool.cursor += bytes;
+    return node;
+}
+
+void free_node(void* node, std::size_t size) noexcept {
+    if (node == nullptr) {
+        return;
+    }
+    if (size > largest) {
+        ::operator delete(node);
+        return;
+    }
+    const std::size_t cls = (size + grain - 1) / grain;
+    auto* free = ::new (node) FreeNode{pool.free[cls]};
+    pool.free[cls] = free;
+}
+#else
+void* allocate_node(std::size_t size) {
+    return ::operator new(size);
+}
+
+void free_node(void* node, std::size_t /*size*/) noexcept {
+    ::operator delete(node);
+}
+#endif
+
+} // namespace ferry::grammar::syntax::detail
 
 namespace ferry::grammar::detail {
 

@@ -22,14 +22,17 @@ struct line_comment : seq<two<'/'>, star<not_one<'\n', '\r'>>> {};
 struct block_comment_end : string<'*', '/'> {};
 struct block_comment_body : until<block_comment_end> {};
 struct block_comment : seq<string<'/', '*'>, must<block_comment_body>> {};
-struct comment : sor<line_comment, block_comment> {};
+// Guarded by its first character: spacing is tried everywhere, and a comment rule that starts
+// (and opens its bracket record) only to fail costs more than one look.
+struct comment : seq<at<one<'/'>>, sor<line_comment, block_comment>> {};
 struct continuation : seq<one<'\\'>, newline> {};
 struct spaces : plus<one<' ', '\t', '\f'>> {};
 struct blank : sor<spaces, continuation> {};
-struct sp : star<sor<spaces, comment, continuation>> {};
-struct newlines : plus<one<' ', '\t', '\f', '\n', '\r'>> {};
-struct ws : star<sor<newlines, comment, continuation>> {};
-struct sp1 : plus<sor<spaces, comment, continuation>> {};
+/// Spacing on the line: `star<sor<spaces, comment, continuation>>`, scanned in one loop.
+struct sp : spacing<false, comment, continuation> {};
+/// Spacing across lines: `star<sor<newlines, comment, continuation>>`, scanned in one loop.
+struct ws : spacing<true, comment, continuation> {};
+struct sp1 : seq<at<sor<spaces, comment, continuation>>, sp> {};
 
 struct bom : string<'\xEF', '\xBB', '\xBF'> {};
 
@@ -213,8 +216,9 @@ struct word_primary
           seq<at<one<'t', 'f', 'n'>>, sor<literal_true, literal_false, literal_null, new_expr>>,
           seq<at<one<'$'>>, dslashy_string>, primary_ident> {};
 struct primary : sor<seq<at<one<'\'', '"'>>, quoted_string>, seq<at<ident_first>, word_primary>,
-                     seq<at<digit>, sor<number, digit_name>>, list_or_map, paren_expr,
-                     closure_literal, slashy_string> {};
+                     seq<at<digit>, sor<number, digit_name>>, seq<at<one<'['>>, list_or_map>,
+                     seq<at<one<'('>>, paren_expr>, seq<at<one<'{'>>, closure_literal>,
+                     seq<at<one<'/'>>, slashy_string>> {};
 
 struct member_op : sor<string<'?', '.'>, string<'*', '.'>, string<'.', '&'>, string<'.', '@'>,
                        seq<one<'.'>, not_at<one<'.'>>>> {};
@@ -238,10 +242,26 @@ struct prefix_op
 struct cast_type : type_name {};
 struct as_cast : seq<sp, kw_as, sp, must<cast_type>> {};
 struct postfix_expr : seq<primary, star<selector>, star<at<sp, kw_as>, as_cast>> {};
+// `(Type) operand`. A parenthesised name is only a cast when an operand follows that cannot
+// continue an expression: `(a) - b` and `(a)[0]` stay as they were, `(int) -1` and `(String) (x)`
+// are casts (a primitive or an `Upper` name can only be a type there).
+struct unary;
+struct cast_then_operand : sor<seq<not_at<sor<kw_in, kw_instanceof, kw_as>>, ident_first>, digit,
+                               one<'\'', '"', '~'>, seq<one<'!'>, not_at<one<'='>>>> {};
+struct cast_then_paren : sor<cast_then_operand, one<'(', '['>> {};
+struct cast_then_signed : sor<cast_then_paren, seq<one<'+', '-'>, not_at<one<'=', '>'>>>> {};
+struct cast_close : seq<sp, one<')'>, sp> {};
+struct cast_lookahead : seq<one<'('>, sp,
+                            sor<seq<kw_primitive, opt<array_dims>, cast_close, cast_then_signed>,
+                                seq<at<range<'A', 'Z'>>, type_name, cast_close, cast_then_paren>,
+                                seq<type_name, cast_close, cast_then_operand>>> {};
+struct paren_cast_type : type_name {};
+struct paren_cast : seq<one<'('>, sp, paren_cast_type, cast_close, unary> {};
+struct guarded_cast : seq<at<cast_lookahead>, paren_cast> {};
 /// Prefix operators wrap the operand that follows them.
-struct prefixed : seq<plus<prefix_op, sp>, postfix_expr> {};
-/// Prefix operators, an operand with its selectors, then `as` casts.
-struct unary : sor<seq<at<prefix_op>, prefixed>, postfix_expr> {};
+struct prefixed : seq<plus<prefix_op, sp>, sor<seq<at<one<'('>>, guarded_cast>, postfix_expr>> {};
+/// Prefix operators or a cast, an operand with its selectors, then `as` casts.
+struct unary : sor<seq<at<prefix_op>, prefixed>, seq<at<one<'('>>, guarded_cast>, postfix_expr> {};
 
 template <char C>
 struct op_char : seq<one<C>, not_at<one<'='>>> {};
@@ -340,7 +360,9 @@ struct method_head
 struct method_block : seq<one<'{'>, stmt_list, ws, must<brace_close>> {};
 struct method_body : sor<try_catch_type<syntax_failure, method_block>, opaque_block> {};
 /// `def name(params) { body }`: the body is parsed as statements when it can be.
-struct method_def : seq<at<method_head, ws, one<'{'>>, method_head, ws, method_body> {};
+struct method_def : seq<method_head, ws, method_body> {};
+/// Looked ahead for before the node starts: most statements are not method definitions.
+struct guarded_method_def : seq<at<method_head, ws, one<'{'>>, method_def> {};
 
 struct decl_type : sor<kw_primitive, seq<at<range<'A', 'Z'>>, type_name>> {};
 struct decl_head : sor<seq<plus<sor<kw_modifier, kw_def>, sp>, opt<type_name, sp1>>,
@@ -353,15 +375,24 @@ struct annotation : seq<one<'@'>, not_at<kw<TAO_PEGTL_STRING("interface")>>, qua
                         opt<sp, paren_group>> {};
 struct annotated : seq<plus<annotation, ws>, must<statement>> {};
 
+/// `outer: for (...) {...}`: a labelled statement, kept as text like the loops it names.
+struct label : statement_label {};
+struct labeled_stmt : seq<label, ws, statement> {};
+
 /// Most statements start with a plain lower-case name: those go straight to expr_stmt.
 struct plain_statement : seq<not_at<special_statement_start>, expr_stmt> {};
-struct statement : sor<plain_statement, annotated, import_stmt, type_def, control_stmt, method_def,
-                       declaration, expr_stmt> {};
+// The alternatives below start nodes, so each is guarded by a cheap look first (an `Upper`
+// name, the usual special start, cannot begin a keyword statement).
+struct keyword_statement : seq<at<range<'a', 'z'>>, sor<import_stmt, type_def, control_stmt>> {};
+struct statement
+    : sor<seq<at<label>, labeled_stmt>, plain_statement, seq<at<one<'@'>>, annotated>,
+          keyword_statement, guarded_method_def, seq<at<decl_head>, declaration>, expr_stmt> {};
 
 struct semicolon : one<';'> {};
 struct stmt_end : seq<sp, sor<semicolon, at<eol_char>, at<one<'}'>>, eof>> {};
 struct empty_stmt : one<';'> {};
-struct stmt_item : sor<empty_stmt, seq<statement, must<stmt_end>>> {};
+/// No statement starts with `}` or at the end: every block's end would otherwise try them all.
+struct stmt_item : sor<empty_stmt, seq<not_at<sor<one<'}'>, eof>>, statement, must<stmt_end>>> {};
 struct stmt_list : star<ws, stmt_item> {};
 
 // ---------------------------------------------------------------- files

@@ -60,19 +60,75 @@ bool is_name_start(char c) {
     return is_name_char(c) && !(c >= '0' && c <= '9');
 }
 
+/// A sorted set of lower-case words, looked up by first letter and length before any compare:
+/// names are checked against these on almost every statement and expression.
+template <std::size_t N>
+class WordSet {
+public:
+    constexpr explicit WordSet(const std::array<std::string_view, N>& words) : words_(words) {
+        for (std::size_t i = N; i-- > 0;) {
+            const auto letter = static_cast<std::size_t>(words_[i][0] - 'a');
+            first_[letter] = static_cast<std::uint8_t>(i);
+            ++count_[letter];
+        }
+    }
+
+    [[nodiscard]] constexpr bool contains(std::string_view word) const {
+        if (word.empty() || word[0] < 'a' || word[0] > 'z') {
+            return false;
+        }
+        const auto letter = static_cast<std::size_t>(word[0] - 'a');
+        const std::size_t end = first_[letter] + count_[letter];
+        for (std::size_t i = first_[letter]; i < end; ++i) {
+            if (words_[i].size() == word.size() && same_tail(words_[i], word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+private:
+    std::array<std::string_view, N> words_;
+
+    /// Words are short: a byte loop beats a call to memcmp. Sizes are equal, first letters too.
+    static constexpr bool same_tail(std::string_view a, std::string_view b) {
+        for (std::size_t i = 1; i < a.size(); ++i) {
+            if (a[i] != b[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    std::array<std::uint8_t, 26> first_{};
+    std::array<std::uint8_t, 26> count_{};
+};
+
 // Groovy's reserved words, sorted: none of them can name a variable or a method call.
-constexpr std::array<std::string_view, 31> reserved = {
+constexpr std::array<std::string_view, 31> reserved_words = {
     "as",     "assert", "break", "case",       "catch",     "class",   "const", "continue",
     "def",    "do",     "else",  "enum",       "false",     "finally", "for",   "goto",
     "if",     "import", "in",    "instanceof", "interface", "new",     "null",  "package",
     "return", "switch", "throw", "throws",     "true",      "try",     "while",
 };
 
-static_assert(std::is_sorted(reserved.begin(), reserved.end()));
+static_assert(std::is_sorted(reserved_words.begin(), reserved_words.end()));
+
+constexpr WordSet reserved(reserved_words);
 
 bool is_reserved(std::string_view word) {
-    return std::binary_search(reserved.begin(), reserved.end(), word);
+    return reserved.contains(word);
 }
+
+// Besides the reserved words, the words that can begin a declaration.
+constexpr std::array<std::string_view, 20> declaration_word_list = {
+    "abstract", "boolean",      "byte",   "char",      "double",    "final",   "float",
+    "int",      "long",         "native", "private",   "protected", "public",  "short",
+    "static",   "synchronized", "trait",  "transient", "void",      "volatile"};
+
+static_assert(std::is_sorted(declaration_word_list.begin(), declaration_word_list.end()));
+
+constexpr WordSet declaration_words(declaration_word_list);
 
 /// What a bracket, string or interpolation on the scanner's stack is.
 enum class Open : char {
@@ -445,14 +501,8 @@ bool is_special_statement_start(const char* p, const char* end) {
     while (q < end && is_name_char(*q)) {
         ++q;
     }
-    static constexpr std::array<std::string_view, 17> declaration_words = {
-        "abstract", "boolean", "byte",   "char",         "double",  "final",
-        "float",    "int",     "long",   "native",       "private", "protected",
-        "public",   "short",   "static", "synchronized", "trait"};
-    static_assert(std::is_sorted(declaration_words.begin(), declaration_words.end()));
     const std::string_view word(p, static_cast<std::size_t>(q - p));
-    return is_reserved(word) || word == "void" || word == "transient" || word == "volatile" ||
-           std::binary_search(declaration_words.begin(), declaration_words.end(), word);
+    return is_reserved(word) || declaration_words.contains(word);
 }
 
 std::size_t unreserved_name_length(const char* p, const char* end) {
@@ -465,6 +515,24 @@ std::size_t unreserved_name_length(const char* p, const char* end) {
     }
     const auto n = static_cast<std::size_t>(q - p);
     return is_reserved(std::string_view(p, n)) ? 0 : n;
+}
+
+std::size_t label_length(const char* p, const char* end) {
+    if (p >= end || !is_name_start(*p)) {
+        return 0;
+    }
+    const char* q = p + 1;
+    while (q < end && is_name_char(*q)) {
+        ++q;
+    }
+    const auto name_size = static_cast<std::size_t>(q - p);
+    while (q < end && (*q == ' ' || *q == '\t')) {
+        ++q;
+    }
+    if (q >= end || *q != ':' || (q + 1 < end && q[1] == ':')) {
+        return 0;
+    }
+    return is_reserved(std::string_view(p, name_size)) ? 0 : static_cast<std::size_t>(q + 1 - p);
 }
 
 } // namespace detail

@@ -68,6 +68,9 @@ enum class ScanMode {
 /// The length of the name at [p, end), or 0 when there is none or it is a reserved word.
 [[nodiscard]] std::size_t unreserved_name_length(const char* p, const char* end);
 
+/// The length of a statement label `name:` at [p, end) (blanks may precede the colon), or 0.
+[[nodiscard]] std::size_t label_length(const char* p, const char* end);
+
 template <ScanMode Mode, bool MayBeEmpty>
 struct scan_rule {
     using rule_t = scan_rule;
@@ -109,6 +112,63 @@ struct name_not_reserved {
     }
 };
 
+/// Spacing in one loop: blanks (and line ends when `Lines`), then a comment or a line
+/// continuation through their own rules (which record comments and report an unclosed `/*`),
+/// and again. Same as `star<sor<blanks, Comment, Continuation>>`, without a rule per character.
+template <bool Lines, typename Comment, typename Continuation>
+struct spacing {
+    using rule_t = spacing;
+    using subs_t = tao::pegtl::empty_list;
+
+    static bool is_blank(char c) {
+        return c == ' ' || c == '\t' || c == '\f' || (Lines && (c == '\n' || c == '\r'));
+    }
+
+    template <tao::pegtl::apply_mode A, tao::pegtl::rewind_mode M,
+              template <typename...> class Action, template <typename...> class Control,
+              typename ParseInput, typename... States>
+    [[nodiscard]] static bool match(ParseInput& in, States&&... st) {
+        constexpr auto required = tao::pegtl::rewind_mode::required;
+        while (true) {
+            const char* p = in.current();
+            const char* end = in.end();
+            while (p < end && is_blank(*p)) {
+                ++p;
+            }
+            in.bump(static_cast<std::size_t>(p - in.current()));
+            if (end - p < 2) {
+                return true; // a comment or a continuation takes two characters at least
+            }
+            bool more = false;
+            if (p[0] == '/' && (p[1] == '/' || p[1] == '*')) {
+                more = Control<Comment>::template match<A, required, Action, Control>(in, st...);
+            } else if (p[0] == '\\' && (p[1] == '\n' || p[1] == '\r')) {
+                more =
+                    Control<Continuation>::template match<A, required, Action, Control>(in, st...);
+            }
+            if (!more) {
+                return true;
+            }
+        }
+    }
+};
+
+/// `outer:` before a statement, looked for at every statement start, so scanned by hand.
+struct statement_label {
+    using rule_t = statement_label;
+    using subs_t = tao::pegtl::empty_list;
+
+    template <typename ParseInput>
+    [[nodiscard]] static bool match(ParseInput& in) {
+        const std::size_t n = detail::label_length(in.current(), in.end());
+        if (n == 0) {
+            return false;
+        }
+        in.bump(n);
+        return true;
+    }
+};
+
 /// A statement that may be a declaration or a keyword statement: it starts with `@`, a
 /// reserved word, a modifier, a primitive type, `void`, `trait` or an upper-case name.
 struct special_statement_start {
@@ -134,4 +194,9 @@ struct analyze_traits<Name, ferry::grammar::peg::detail::scan_rule<Mode, true>>
     : analyze_opt_traits<> {};
 template <typename Name>
 struct analyze_traits<Name, ferry::grammar::peg::name_not_reserved> : analyze_any_traits<> {};
+template <typename Name>
+struct analyze_traits<Name, ferry::grammar::peg::statement_label> : analyze_any_traits<> {};
+template <typename Name, bool Lines, typename Comment, typename Continuation>
+struct analyze_traits<Name, ferry::grammar::peg::spacing<Lines, Comment, Continuation>>
+    : analyze_opt_traits<> {};
 } // namespace tao::pegtl

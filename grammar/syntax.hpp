@@ -8,12 +8,29 @@
 
 #include "grammar/source.hpp"
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace ferry::grammar::syntax {
+
+namespace detail {
+/// Storage for syntax nodes, from per-thread free lists (grammar/parser_tree.cpp): a large file
+/// makes and frees nodes by the hundred thousand, which the general heap does slowly.
+[[nodiscard]] void* allocate_node(std::size_t size);
+void free_node(void* node, std::size_t size) noexcept;
+} // namespace detail
+
+/// Gives a node type the pooled storage above (new/delete and make_unique work unchanged).
+#define FERRY_SYNTAX_POOLED                                                                        \
+    static void* operator new(std::size_t size) {                                                  \
+        return detail::allocate_node(size);                                                        \
+    }                                                                                              \
+    static void operator delete(void* node, std::size_t size) noexcept {                           \
+        detail::free_node(node, size);                                                             \
+    }
 
 struct Expr;
 struct Stmt;
@@ -92,6 +109,7 @@ struct Expr {
     bool parens = false;    ///< call written with `( )`; false for command syntax `sh 'x'`
     BlockPtr block;         ///< call: trailing closure; closure: the literal itself
     bool has_block = false; ///< convenience: block != nullptr
+    FERRY_SYNTAX_POOLED
 };
 
 enum class StmtKind {
@@ -112,6 +130,7 @@ struct Stmt {
     std::string text;       ///< opaque: the raw source (also kept for `method` headers)
     BlockPtr block;         ///< method: the body
     bool semicolon = false; ///< ended with `;`
+    FERRY_SYNTAX_POOLED
 };
 
 /// A `{ ... }` body: closure parameters and statements, or, when opaque, its raw inner text.
@@ -124,7 +143,10 @@ struct Block {
     std::vector<StmtPtr> stmts;
     bool opaque = false;
     std::string text; ///< opaque: the raw text between the braces
+    FERRY_SYNTAX_POOLED
 };
+
+#undef FERRY_SYNTAX_POOLED
 
 struct Comment {
     Span span;
