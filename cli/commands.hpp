@@ -20,4 +20,12 @@ struct Command {
 /// Every command, in the order `ferry --help` lists them.
 [[nodiscard]] const std::vector<Command>& commands();
 
+/// The authoring commands (check, fmt, explain): the ones the light `ferry` executable runs
+/// itself, without loading the network and process libraries the others need.
+[[nodiscard]] const std::vector<Command>& authoring_commands();
+
+/// Builds the CLI11 app for `table`, parses argv and runs the chosen command; `help COMMAND`,
+/// `--help` and `--version` included. Returns the exit code.
+[[nodiscard]] int run_cli(const std::vector<Command>& table, int argc, char** argv);
+
 } // namespace ferry::cli

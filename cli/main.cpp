@@ -1,61 +1,8 @@
-// ferry: a compiler and runner for declarative delivery pipelines.
+// ferry-engine: every ferry command. The light `ferry` executable (cli/light/) runs the
+// authoring commands itself and hands everything else to this one.
 
 #include "cli/commands.hpp"
-#include "cli/version.hpp"
-
-#include <cstdio>
-#include <fmt/format.h>
-#include <map>
-#include <string>
 
 int main(int argc, char** argv) {
-    CLI::App app{"ferry: check, plan and run Jenkins-declarative delivery pipelines", "ferry"};
-    app.set_version_flag("--version", std::string("ferry ") + ferry::cli::version);
-    app.require_subcommand(0, 1);
-    app.footer("Run `ferry help COMMAND` for a command's options. Docs: docs/cli.md");
-
-    std::map<std::string, ferry::cli::Runner, std::less<>> runners;
-    for (const auto& command : ferry::cli::commands()) {
-        CLI::App* sub = app.add_subcommand(std::string(command.name), std::string(command.summary));
-        runners.emplace(command.name, command.setup(*sub));
-    }
-
-    std::string help_topic;
-    CLI::App* help = app.add_subcommand("help", "Show help for ferry or one of its commands");
-    help->add_option("command", help_topic, "The command to explain");
-
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForAllHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForVersion& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        app.exit(e);
-        return 2;
-    }
-
-    if (help->parsed()) {
-        if (help_topic.empty()) {
-            std::fputs(app.help().c_str(), stdout);
-            return 0;
-        }
-        for (CLI::App* sub : app.get_subcommands({})) {
-            if (sub->get_name() == help_topic) {
-                std::fputs(sub->help().c_str(), stdout);
-                return 0;
-            }
-        }
-        fmt::print(stderr, "ferry: no command named \"{}\"; `ferry help` lists them\n", help_topic);
-        return 2;
-    }
-    for (CLI::App* sub : app.get_subcommands()) {
-        if (auto it = runners.find(sub->get_name()); it != runners.end()) {
-            return it->second();
-        }
-    }
-    std::fputs(app.help().c_str(), stdout);
-    return 0;
+    return ferry::cli::run_cli(ferry::cli::commands(), argc, argv);
 }
