@@ -92,6 +92,10 @@ LoadedConfig load_config(const std::filesystem::path& path) {
     if (const char* home = std::getenv("HOME"); home && *home) {
         paths.home = home;
     }
+    paths.getenv = [](const std::string& name) -> std::optional<std::string> {
+        const char* value = std::getenv(name.c_str());
+        return value != nullptr ? std::optional<std::string>(value) : std::nullopt;
+    };
     return parse_config(std::get<std::shared_ptr<const grammar::SourceFile>>(std::move(loaded)),
                         paths);
 }

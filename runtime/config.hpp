@@ -25,6 +25,8 @@ inline constexpr std::string_view default_config_name = "ferry.yaml";
 struct ConfigPaths {
     std::filesystem::path base_dir; ///< relative paths are resolved against this (the file's dir)
     std::filesystem::path home;     ///< what `~` stands for; empty leaves `~` paths unexpanded
+    /// Looks up `${NAME}` in string values; empty: every `${NAME}` without a default is unset.
+    std::function<std::optional<std::string>(const std::string& name)> getenv = {};
 };
 
 struct LoadedConfig {

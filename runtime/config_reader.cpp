@@ -1,6 +1,7 @@
 #include "runtime/config_reader.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fmt/format.h>
 
 namespace ferry::runtime::detail {
@@ -166,7 +167,66 @@ std::optional<compiler::ConfigString> ConfigReader::string(const Entry& entry,
                           entry.value.IsScalar() ? "an empty string" : kind_name(entry.value)));
         return std::nullopt;
     }
-    return compiler::ConfigString{entry.value.Scalar(), entry.value_span};
+    auto text = expand(entry.value.Scalar(), entry.value_span);
+    if (!text) {
+        return std::nullopt;
+    }
+    return compiler::ConfigString{std::move(*text), entry.value_span};
+}
+
+std::optional<std::string> ConfigReader::expand(const std::string& text, grammar::Span span) {
+    if (text.find('$') == std::string::npos) {
+        return text;
+    }
+    std::string out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        if (text.compare(i, 3, "$${") == 0) {
+            out += "${";
+            i += 3;
+            continue;
+        }
+        if (text.compare(i, 2, "${") != 0) {
+            out += text[i++];
+            continue;
+        }
+        const std::size_t close = text.find('}', i + 2);
+        if (close == std::string::npos) {
+            error("E0605", span,
+                  fmt::format("unterminated '${{' in '{}': write ${{NAME}}, ${{NAME:-default}}, "
+                              "or $${{ for a literal '${{'",
+                              text));
+            return std::nullopt;
+        }
+        const std::string inner = text.substr(i + 2, close - i - 2);
+        const std::size_t dash = inner.find(":-");
+        const std::string name = inner.substr(0, dash);
+        const bool valid = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+        }) && std::isdigit(static_cast<unsigned char>(name[0])) == 0;
+        if (!valid) {
+            error("E0605", span,
+                  fmt::format("invalid variable name '{}' in '${{{}}}'", name, inner));
+            return std::nullopt;
+        }
+        std::optional<std::string> value;
+        if (paths_.getenv) {
+            value = paths_.getenv(name);
+        }
+        if (!value || (value->empty() && dash != std::string::npos)) {
+            if (dash == std::string::npos) {
+                error("E0615", span,
+                      fmt::format("environment variable {} is not set (used as ${{{}}}); set it, "
+                                  "or give a default: ${{{}:-value}}",
+                                  name, name, name));
+                return std::nullopt;
+            }
+            value = inner.substr(dash + 2);
+        }
+        out += *value;
+        i = close + 1;
+    }
+    return out;
 }
 
 std::optional<bool> ConfigReader::boolean(const Entry& entry, std::string_view where) {
@@ -199,7 +259,11 @@ ConfigReader::string_list(const Entry& entry, std::string_view where) {
             ok = false;
             continue;
         }
-        items.push_back({item.Scalar(), item_span});
+        if (auto text = expand(item.Scalar(), item_span)) {
+            items.push_back({std::move(*text), item_span});
+        } else {
+            ok = false;
+        }
     }
     return ok ? std::optional(std::move(items)) : std::nullopt;
 }

@@ -47,6 +47,9 @@ public:
                                std::string_view where);
 
     std::optional<compiler::ConfigString> string(const Entry& entry, std::string_view where);
+    /// `text` with `${NAME}` and `${NAME:-default}` replaced from the environment (`$${` is a
+    /// literal `${`); reports E0615 for an unset name without default, E0605 when malformed.
+    std::optional<std::string> expand(const std::string& text, grammar::Span span);
     std::optional<bool> boolean(const Entry& entry, std::string_view where);
     std::optional<std::vector<compiler::ConfigString>> string_list(const Entry& entry,
                                                                    std::string_view where);

@@ -267,7 +267,9 @@ void read_variables(ConfigReader& reader, const Entry& entry, const std::string&
                          fmt::format("expected a string for variable '{}', got {}", variable.key,
                                      ConfigReader::kind_name(variable.value)));
         } else {
-            environment.variables.emplace_back(variable.key, variable.value.Scalar());
+            if (auto value = reader.expand(variable.value.Scalar(), variable.value_span)) {
+                environment.variables.emplace_back(variable.key, std::move(*value));
+            }
         }
     }
 }
