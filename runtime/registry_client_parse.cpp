@@ -1,5 +1,7 @@
-// Pure helpers of the registry client: image references, media types, auth challenges.
+// Pure helpers of the registry client: image references, media types, auth challenges, upload
+// locations and ranges.
 #include "runtime/registry_client.hpp"
+#include "runtime/secret.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -162,6 +164,68 @@ std::optional<AuthChallenge> parse_auth_challenge(std::string_view header) {
         }
     }
     return challenge;
+}
+
+std::string resolve_location(std::string_view base_url, std::string_view location) {
+    if (location.rfind("http://", 0) == 0 || location.rfind("https://", 0) == 0) {
+        return std::string(location);
+    }
+    const auto scheme_end = base_url.find("://");
+    const auto authority_start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+    const auto path_start = std::min(base_url.find('/', authority_start), base_url.size());
+    if (!location.empty() && location.front() == '/') {
+        return std::string(base_url.substr(0, path_start)) + std::string(location);
+    }
+    auto path = base_url.substr(0, std::min(base_url.find('?', path_start), base_url.size()));
+    const auto slash = path.rfind('/');
+    const auto directory = slash == std::string_view::npos || slash < path_start
+                               ? std::string(path) + "/"
+                               : std::string(path.substr(0, slash + 1));
+    return directory + std::string(location);
+}
+
+std::optional<std::uint64_t> parse_upload_range(std::string_view header) {
+    while (!header.empty() && header.front() == ' ') {
+        header.remove_prefix(1);
+    }
+    if (header.rfind("bytes=", 0) == 0) {
+        header.remove_prefix(6);
+    }
+    const auto dash = header.find('-');
+    if (dash == std::string_view::npos || header.substr(0, dash) != "0") {
+        return std::nullopt;
+    }
+    const auto last = header.substr(dash + 1);
+    if (last.empty() || !std::all_of(last.begin(), last.end(),
+                                     [](unsigned char c) { return std::isdigit(c) != 0; })) {
+        return std::nullopt;
+    }
+    const auto value = std::stoull(std::string(last));
+    // distribution answers `0-0` for an empty upload; one byte held is indistinguishable and
+    // resuming from 0 then only costs one byte's resend.
+    return value == 0 ? 0 : value + 1;
+}
+
+std::string content_range(std::uint64_t offset, std::uint64_t length) {
+    return std::to_string(offset) + "-" + std::to_string(offset + length - (length > 0 ? 1 : 0));
+}
+
+std::string with_query(std::string_view url, std::string_view key, std::string_view value) {
+    std::string out(url);
+    if (out.find('?') == std::string::npos) {
+        out += '?';
+    } else if (out.back() != '?' && out.back() != '&') {
+        out += '&';
+    }
+    return out + std::string(key) + "=" + detail::url_encode(value);
+}
+
+std::string push_scope(std::string_view repository, std::string_view source) {
+    std::string scope = "repository:" + std::string(repository) + ":pull,push";
+    if (!source.empty() && source != repository) {
+        scope += " repository:" + std::string(source) + ":pull";
+    }
+    return scope;
 }
 
 } // namespace ferry::runtime

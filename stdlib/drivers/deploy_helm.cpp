@@ -1,0 +1,365 @@
+// helmUpgrade: `helm upgrade --install` with the kubeconfig and context explicit, images pinned
+// by digest through values, skipped when the deploy key recorded on the release is unchanged,
+// journaled before it changes the release, and explained from the pods when it fails.
+#include "runtime/deploy_diagnose.hpp"
+#include "runtime/deploy_key.hpp"
+#include "stdlib/drivers/deploy_common.hpp"
+
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <fmt/format.h>
+#include <future>
+#include <tuple>
+#include <unistd.h>
+
+namespace ferry::stdlib::drivers::detail {
+namespace {
+
+using runtime::StepContext;
+using runtime::StepOutcome;
+
+struct HelmVersion {
+    int major = 3;
+    int minor = 0;
+    /// `--labels` on install/upgrade (release labels) arrived in helm 3.13.
+    [[nodiscard]] bool has_release_labels() const { return major > 3 || minor >= 13; }
+};
+
+std::optional<HelmVersion> helm_version(const runtime::KubeTools& kube, std::string& error) {
+    const auto run = kube.helm({"version", "--template", "{{.Version}}"});
+    HelmVersion v;
+    if (!run.ok() || std::sscanf(run.out.c_str(), "v%d.%d", &v.major, &v.minor) != 2) {
+        error = run.ok() ? fmt::format("helm version said '{}', not vMAJOR.MINOR…", run.out)
+                         : runtime::tool_failure("helm version", run);
+        return std::nullopt;
+    }
+    return v;
+}
+
+std::string string_param(const StepContext& context, const char* name) {
+    const auto it = context.params.find(name);
+    return it != context.params.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::optional<bool> bool_param(const StepContext& context, const char* name) {
+    const auto it = context.params.find(name);
+    if (it == context.params.end() || !it->is_boolean()) {
+        return std::nullopt;
+    }
+    return it->get<bool>();
+}
+
+std::vector<std::string> string_list(const nlohmann::json& value) {
+    std::vector<std::string> out;
+    if (value.is_string()) {
+        out.push_back(value.get<std::string>());
+    } else if (value.is_array()) {
+        for (const auto& v : value) {
+            if (v.is_string()) {
+                out.push_back(v.get<std::string>());
+            }
+        }
+    }
+    return out;
+}
+
+/// Everything `helm upgrade` is given, prepared before anything changes.
+struct HelmRequest {
+    std::string release;
+    std::string chart; ///< what helm installs: a directory or a .tgz (an oci:// chart pulled)
+    std::vector<std::string> args; ///< -f, --set, --set-string
+    runtime::DeployKeyInputs key_inputs;
+    std::string key;
+};
+
+// The chart as a local path: directories and .tgz as given, oci:// pulled into `scratch`.
+std::optional<std::filesystem::path>
+local_chart(const StepContext& context, const runtime::KubeTools& kube, const std::string& chart,
+            const std::filesystem::path& scratch, std::string& error) {
+    if (!chart.starts_with("oci://")) {
+        auto path = step_path(context, chart);
+        std::error_code ec;
+        if (!std::filesystem::exists(path, ec)) {
+            error = fmt::format("chart {} does not exist", path.string());
+            return std::nullopt;
+        }
+        return path;
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(scratch, ec);
+    const auto pulled = kube.helm({"pull", chart, "--destination", scratch.string()});
+    if (!pulled.ok()) {
+        error = runtime::tool_failure("helm pull " + chart, pulled);
+        return std::nullopt;
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(scratch, ec)) {
+        if (entry.path().extension() == ".tgz") {
+            return entry.path();
+        }
+    }
+    error = fmt::format("helm pull {} left no .tgz in {}", chart, scratch.string());
+    return std::nullopt;
+}
+
+std::optional<HelmRequest> prepare(StepContext& context, const runtime::KubeTools& kube,
+                                   const std::string& ns, const std::filesystem::path& scratch,
+                                   std::string& error) {
+    HelmRequest request;
+    request.release = string_param(context, "release");
+    const auto chart_param = string_param(context, "chart");
+    if (request.release.empty() || chart_param.empty()) {
+        error = "helmUpgrade needs release: and chart:";
+        return std::nullopt;
+    }
+    const auto chart = local_chart(context, kube, chart_param, scratch, error);
+    if (!chart) {
+        return std::nullopt;
+    }
+    request.chart = chart->string();
+    auto& key = request.key_inputs;
+    key.release = request.release;
+    key.namespace_ = ns;
+    const auto digest = runtime::chart_digest(*chart, error);
+    if (!digest) {
+        return std::nullopt;
+    }
+    key.chart_digest = *digest;
+    for (const auto& file : string_list(context.params.value("values", nlohmann::json()))) {
+        const auto path = step_path(context, file);
+        const auto file_digest = runtime::chart_digest(path, error);
+        if (!file_digest) {
+            error = fmt::format("values file {}: {}", file, error);
+            return std::nullopt;
+        }
+        key.values_file_digests.push_back(*file_digest);
+        request.args.insert(request.args.end(), {"-f", path.string()});
+    }
+    for (const auto& [param, flag, into] :
+         {std::tuple{"set", "--set", &key.set},
+          std::tuple{"setString", "--set-string", &key.set_string}}) {
+        const auto it = context.params.find(param);
+        if (it == context.params.end() || !it->is_object()) {
+            continue;
+        }
+        *into = *it;
+        for (const auto& [k, v] : it->items()) {
+            request.args.insert(request.args.end(), {flag, k + "=" + runtime::helm_set_value(v)});
+        }
+    }
+    runtime::ImageValues images;
+    {
+        std::lock_guard lock(context.services.images_mutex);
+        images = runtime::image_values(context.params.value("images", nlohmann::json()),
+                                       context.services.images);
+    }
+    if (!images.error.empty()) {
+        error = images.error;
+        return std::nullopt;
+    }
+    for (const auto& [k, v] : images.set_strings) {
+        request.args.insert(request.args.end(), {"--set-string", k + "=" + v});
+    }
+    key.image_values = images.set_strings;
+    request.key = runtime::deploy_key(key);
+    return request;
+}
+
+// Runs helm while watching the release's pods, so that what they said is still known after
+// helm's own rollback has deleted them.
+runtime::ToolRun run_watching(StepContext& context, const runtime::KubeTools& kube,
+                              const std::vector<std::string>& args, const std::string& ns,
+                              const std::string& release, std::vector<std::string>& problems) {
+    auto helm = std::async(std::launch::async, [&kube, &args] { return kube.helm(args); });
+    const auto selector = "app.kubernetes.io/instance=" + release;
+    while (helm.wait_for(std::chrono::seconds(4)) != std::future_status::ready) {
+        if (context.cancel.cancelled()) {
+            continue; // the shell ends helm; wait for it
+        }
+        if (auto seen = runtime::diagnose_pods(kube, ns, selector); !seen.empty()) {
+            problems = std::move(seen);
+        }
+    }
+    return helm.get();
+}
+
+std::vector<std::string> upgrade_args(const StepContext& context, const HelmRequest& request,
+                                      const std::string& ns, const HelmVersion& version) {
+    std::vector<std::string> args{"upgrade",     "--install",   request.release,
+                                  request.chart, "--namespace", ns};
+    args.insert(args.end(), request.args.begin(), request.args.end());
+    const bool atomic = bool_param(context, "atomic").value_or(true);
+    if (atomic) {
+        args.push_back(version.major >= 4 ? "--rollback-on-failure" : "--atomic");
+    }
+    if (atomic || bool_param(context, "wait").value_or(false)) {
+        args.push_back("--wait");
+    }
+    if (const auto timeout = string_param(context, "timeout"); !timeout.empty()) {
+        args.insert(args.end(), {"--timeout", timeout});
+    }
+    if (version.has_release_labels()) {
+        args.insert(args.end(),
+                    {"--labels", fmt::format("{}={}", runtime::deploy_key_label,
+                                             runtime::deploy_key_label_value(request.key))});
+    }
+    return args;
+}
+
+nlohmann::ordered_json state_json(const runtime::ReleaseState& state) {
+    if (!state.exists) {
+        return "absent";
+    }
+    return {{"revision", state.revision}, {"status", state.status}};
+}
+
+void log_lines(StepContext& context, const std::string& text) {
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const auto end = std::min(text.find('\n', start), text.size());
+        context.log(runtime::OutputStream::out, std::string_view(text).substr(start, end - start));
+        start = end + 1;
+    }
+}
+
+std::string fallback_key_configmap(const runtime::KubeTools& kube, runtime::DeployJournal& journal,
+                                   const std::string& ns, const std::string& release,
+                                   const std::string& key);
+
+StepOutcome deploy(StepContext& context, const runtime::KubeTools& kube, const std::string& ns,
+                   const std::filesystem::path& scratch) {
+    std::string error;
+    const auto version = helm_version(kube, error);
+    if (!version) {
+        return deploy_failure(error);
+    }
+    const auto request = prepare(context, kube, ns, scratch, error);
+    if (!request) {
+        return deploy_failure(error);
+    }
+    runtime::DeployJournal journal(context.services.record, context.step.id, kube.target());
+    if (error = prepare_namespace(context, kube, journal, ns); !error.empty()) {
+        return deploy_failure(error);
+    }
+    const auto before = runtime::read_release(kube, ns, request->release);
+    if (!before.error.empty()) {
+        return deploy_failure(before.error);
+    }
+    nlohmann::json value{{"release", request->release},
+                         {"namespace", ns},
+                         {"context", kube.target().context},
+                         {"deployKey", request->key},
+                         {"skipped", false}};
+    if (before.exists && before.status == "deployed" &&
+        before.deploy_key == runtime::deploy_key_label_value(request->key)) {
+        context.log(runtime::OutputStream::out,
+                    fmt::format("release {} in {}/{} is unchanged (deploy key {}): revision {} "
+                                "stays",
+                                request->release, kube.target().context, ns,
+                                request->key.substr(0, 12), before.revision));
+        value["skipped"] = true;
+        value["revision"] = before.revision;
+        return {runtime::BuildResult::success, {}, value};
+    }
+    const auto id = journal.begin("release", ns + "/" + request->release,
+                                  {{"namespace", ns},
+                                   {"release", request->release},
+                                   {"before", state_json(before)},
+                                   {"deployKey", request->key}},
+                                  error);
+    if (!id) {
+        return deploy_failure(error);
+    }
+    std::vector<std::string> problems;
+    const auto run = run_watching(context, kube, upgrade_args(context, *request, ns, *version), ns,
+                                  request->release, problems);
+    log_lines(context, run.out);
+    const auto after = runtime::read_release(kube, ns, request->release);
+    const auto journaled = journal.done(*id, {{"ok", run.ok()}, {"after", state_json(after)}});
+    if (!run.ok()) {
+        if (problems.empty()) {
+            problems =
+                runtime::diagnose_pods(kube, ns, "app.kubernetes.io/instance=" + request->release);
+        }
+        log_lines(context, run.err);
+        return deploy_failure(
+            runtime::tool_failure(
+                fmt::format("helm upgrade {} ({}/{})", request->release, kube.target().context, ns),
+                run) +
+            (problems.empty()
+                 ? ""
+                 : "\nwhat the cluster says:" + runtime::summarise_problems(problems)));
+    }
+    if (!journaled.empty()) {
+        return deploy_failure("cannot write the journal: " + journaled);
+    }
+    if (!version->has_release_labels()) {
+        if (error = fallback_key_configmap(kube, journal, ns, request->release, request->key);
+            !error.empty()) {
+            return deploy_failure(error);
+        }
+    }
+    value["revision"] = after.revision;
+    context.log(runtime::OutputStream::out,
+                fmt::format("release {} in {}/{}: revision {}", request->release,
+                            kube.target().context, ns, after.revision));
+    return {runtime::BuildResult::success, {}, value};
+}
+
+// Helm before 3.13 has no release labels: the key goes into ConfigMap ferry-deploy-<release>,
+// journaled like any other object ferry changes.
+std::string fallback_key_configmap(const runtime::KubeTools& kube, runtime::DeployJournal& journal,
+                                   const std::string& ns, const std::string& release,
+                                   const std::string& key) {
+    const auto name = "ferry-deploy-" + release;
+    const auto get = kube.kubectl({"get", "configmap", name, "-n", ns, "-o", "json"});
+    nlohmann::ordered_json before = nlohmann::ordered_json::object();
+    if (get.ok()) {
+        const auto current = nlohmann::json::parse(get.out, nullptr, false);
+        before["existed"] = true;
+        before["previous"] =
+            current.is_object() ? current.value("data", nlohmann::json()) : nlohmann::json();
+    } else {
+        before["existed"] = false;
+    }
+    std::string error;
+    const auto id = journal.begin("configmap", ns + "/" + name,
+                                  {{"namespace", ns}, {"name", name}, {"before", before}}, error);
+    if (!id) {
+        return error;
+    }
+    const nlohmann::json manifest{{"apiVersion", "v1"},
+                                  {"kind", "ConfigMap"},
+                                  {"metadata", {{"name", name}, {"namespace", ns}}},
+                                  {"data", {{"release", release}, {"deployKey", key}}}};
+    const auto applied = kube.kubectl({"apply", "--server-side", "--field-manager", "ferry",
+                                       "--force-conflicts", "-f", "-", "-o", "name"},
+                                      manifest.dump());
+    if (!applied.ok()) {
+        return runtime::tool_failure("kubectl apply configmap " + ns + "/" + name, applied);
+    }
+    return journal.done(*id);
+}
+
+} // namespace
+
+StepOutcome helm_upgrade(StepContext& context, runtime::DeployShell& shell) {
+    std::string error;
+    const auto target = resolve_deploy_target(context, true, error);
+    if (!target) {
+        return deploy_failure(error);
+    }
+    const runtime::KubeTools kube(shell, target->cluster, target->kubectl, target->helm);
+    std::error_code ec;
+    std::string step = context.step.id;
+    for (auto& c : step) {
+        c = std::isalnum(static_cast<unsigned char>(c)) != 0 ? c : '_';
+    }
+    const auto scratch = std::filesystem::temp_directory_path(ec) /
+                         fmt::format("ferry-helm-{}-{}", ::getpid(), step);
+    auto outcome = deploy(context, kube, target->namespace_, scratch);
+    std::filesystem::remove_all(scratch, ec);
+    return outcome;
+}
+
+} // namespace ferry::stdlib::drivers::detail

@@ -1,0 +1,357 @@
+// buildImage: resolve the names, key the build (base digest, context files through the stat
+// cache, parameters, tool), reuse a recorded build when the key is known and the store still
+// holds it, else build natively or through buildah; report digest, size and why it missed.
+#include "stdlib/drivers/image_build.hpp"
+
+#include "runtime/build_cache.hpp"
+#include "runtime/buildah.hpp"
+#include "runtime/image_build.hpp"
+#include "runtime/image_build_hash.hpp"
+#include "runtime/probe_registry.hpp"
+
+#include <fmt/format.h>
+
+namespace ferry::stdlib::drivers {
+namespace {
+
+namespace fs = std::filesystem;
+namespace rt = ferry::runtime;
+
+// The layer format's identity: bump it when the bytes a native build writes change.
+constexpr std::string_view native_tool = "ferry-native/1";
+
+struct Failure {
+    std::string message;
+};
+
+rt::StepOutcome failed(std::string message) {
+    rt::StepOutcome out;
+    out.result = rt::BuildResult::failure;
+    out.message = std::move(message);
+    return out;
+}
+
+const compiler::Registry* environment_registry(const rt::RunServices& services) {
+    if (services.config == nullptr || services.environment == nullptr ||
+        !services.environment->registry) {
+        return nullptr;
+    }
+    return services.config->find_registry(services.environment->registry->value);
+}
+
+std::optional<std::string> string_param(const nlohmann::json& params, const char* name) {
+    const auto it = params.find(name);
+    if (it == params.end() || !it->is_string()) {
+        return std::nullopt;
+    }
+    return it->get<std::string>();
+}
+
+// A list parameter as strings (numbers written as numbers, e.g. ports: [8080]).
+std::optional<std::vector<std::string>> list_param(const nlohmann::json& params, const char* name) {
+    const auto it = params.find(name);
+    if (it == params.end() || it->is_null()) {
+        return std::nullopt;
+    }
+    std::vector<std::string> out;
+    const auto add = [&](const nlohmann::json& item) {
+        out.push_back(item.is_string() ? item.get<std::string>() : item.dump());
+    };
+    if (it->is_array()) {
+        for (const auto& item : *it) {
+            add(item);
+        }
+    } else {
+        add(*it);
+    }
+    return out;
+}
+
+std::vector<std::pair<std::string, std::string>> map_param(const nlohmann::json& params,
+                                                           const char* name) {
+    std::vector<std::pair<std::string, std::string>> out;
+    const auto it = params.find(name);
+    if (it == params.end() || !it->is_object()) {
+        return out;
+    }
+    for (const auto& [key, value] : it->items()) {
+        out.emplace_back(key, value.is_string() ? value.get<std::string>() : value.dump());
+    }
+    return out;
+}
+
+std::int64_t source_date_epoch(const rt::StepContext& context) {
+    const auto text = context.variable("SOURCE_DATE_EPOCH");
+    if (!text || text->empty()) {
+        return 0;
+    }
+    try {
+        return std::stoll(*text);
+    } catch (const std::exception&) {
+        return 0;
+    }
+}
+
+rt::ImageSettings settings_from(const rt::StepContext& context) {
+    const auto& p = context.params;
+    rt::ImageSettings s;
+    s.entrypoint = list_param(p, "entrypoint");
+    s.cmd = list_param(p, "cmd");
+    s.env = map_param(p, "env");
+    s.workdir = string_param(p, "workdir");
+    s.user = string_param(p, "user");
+    s.ports = list_param(p, "ports").value_or(std::vector<std::string>{});
+    if (const auto commit = context.variable("GIT_COMMIT"); commit && !commit->empty()) {
+        s.labels["org.opencontainers.image.revision"] = *commit;
+    }
+    if (const auto url = context.variable("GIT_URL"); url && !url->empty()) {
+        s.labels["org.opencontainers.image.source"] = rt::url_without_credentials(*url);
+    }
+    for (auto& [name, value] : map_param(p, "labels")) {
+        s.labels[name] = std::move(value);
+    }
+    s.created = source_date_epoch(context);
+    return s;
+}
+
+// The registry endpoint for `server` with ferry.yaml's TLS and credentials.
+std::variant<rt::RegistryEndpoint, Failure> endpoint_for(const rt::StepContext& context,
+                                                         const std::string& server) {
+    if (context.services.environment == nullptr) {
+        return rt::RegistryEndpoint{server, {}, std::nullopt};
+    }
+    auto lookup =
+        rt::registry_endpoint(server, context.services.config, *context.services.environment,
+                              context.services.credential_sources);
+    if (!lookup.error.empty()) {
+        return Failure{lookup.error};
+    }
+    return std::move(lookup.endpoint);
+}
+
+std::variant<rt::BaseImage, Failure> resolve_base_image(const rt::StepContext& context,
+                                                        const std::string& base) {
+    if (base == "scratch") {
+        return rt::BaseImage{};
+    }
+    const auto full = compiler::resolve_image(base, environment_registry(context.services));
+    const auto reference = rt::parse_image_reference(full);
+    if (!reference) {
+        return Failure{fmt::format("buildImage: base {} is not an image reference", base)};
+    }
+    auto endpoint = endpoint_for(context, reference->server);
+    if (auto* failure = std::get_if<Failure>(&endpoint)) {
+        return *failure;
+    }
+    rt::RegistryClient client(std::move(std::get<rt::RegistryEndpoint>(endpoint)));
+    rt::RegistryBaseSource source(client);
+    auto lookup = rt::resolve_base(*reference, source);
+    if (!lookup.image) {
+        return Failure{lookup.error};
+    }
+    return std::move(*lookup.image);
+}
+
+struct Prepared {
+    std::string kind;
+    std::string base_digest;
+    std::string tool;
+    rt::ContextListing listing;
+    nlohmann::json key_params;
+};
+
+// The parameters that shape the image (not `name`: the same build under two names is one).
+nlohmann::json key_params(const nlohmann::json& params) {
+    auto out = nlohmann::json::object();
+    for (const auto& [name, value] : params.items()) {
+        if (name != "name" && name != "context") {
+            out[name] = value;
+        }
+    }
+    return out;
+}
+
+struct Built {
+    std::string digest;
+    long long size = 0;
+};
+
+std::variant<Built, Failure> run_native(rt::StepContext& context, const rt::BaseImage& base,
+                                        rt::ContextListing listing, rt::ImageStore& store) {
+    rt::NativeBuild build;
+    build.base = base;
+    build.context = std::move(listing);
+    build.workdir = string_param(context.params, "workdir").value_or("/");
+    build.settings = settings_from(context);
+    const auto built = rt::build_native(build, store);
+    if (!built.ok()) {
+        return Failure{fmt::format("buildImage: {}", built.error)};
+    }
+    return Built{built.manifest_digest, built.size};
+}
+
+std::variant<Built, Failure> run_buildah(rt::StepContext& context, const fs::path& context_dir,
+                                         const std::string& reference, rt::ImageStore& store,
+                                         const fs::path& cache) {
+    rt::BuildahBuild build;
+    build.context = context_dir;
+    build.dockerfile = context.cwd / *string_param(context.params, "dockerfile");
+    build.build_args = map_param(context.params, "buildArgs");
+    build.target = string_param(context.params, "target");
+    build.reference = reference;
+    build.storage =
+        cache / "buildah" /
+        std::string(rt::digest_hex(rt::content_digest(context.services.workspace.string())))
+            .substr(0, 16);
+    build.env = context.env;
+    if (const auto* registry = environment_registry(context.services)) {
+        build.server = registry->server;
+        auto endpoint = endpoint_for(context, registry->server);
+        if (auto* failure = std::get_if<Failure>(&endpoint)) {
+            return *failure;
+        }
+        build.auth = std::get<rt::RegistryEndpoint>(endpoint).auth;
+        build.tls = registry->tls;
+    }
+    const auto result = rt::build_with_buildah(build, store, context.cancel, context.log);
+    if (!result.ok()) {
+        return Failure{fmt::format("buildImage: {}", result.error)};
+    }
+    const auto size = rt::stored_image_size(store, result.manifest_digest);
+    return Built{result.manifest_digest, size.value_or(0)};
+}
+
+std::variant<Prepared, Failure> prepare(rt::StepContext& context, const fs::path& context_dir,
+                                        const std::optional<rt::BaseImage>& base) {
+    Prepared out;
+    out.listing = rt::list_context(context_dir);
+    if (!out.listing.ok()) {
+        return Failure{fmt::format("buildImage: {}", out.listing.error)};
+    }
+    out.key_params = key_params(context.params);
+    if (base) {
+        out.kind = "native";
+        out.tool = std::string(native_tool);
+        out.base_digest = base->scratch ? "scratch" : base->manifest_digest;
+        return out;
+    }
+    out.kind = "buildah";
+    auto version = rt::buildah_version(context.env, context.cancel);
+    if (!version) {
+        return Failure{"buildImage: a Dockerfile build needs buildah on PATH (Debian: apt-get "
+                       "install buildah)"};
+    }
+    out.tool = *version;
+    return out;
+}
+
+void publish(rt::StepContext& context, const std::string& name, const std::string& reference,
+             const Built& built, const std::string& cache_status, const std::string& reason,
+             const fs::path& layout) {
+    {
+        std::lock_guard lock(context.services.images_mutex);
+        auto& image = context.services.images[name];
+        image.name = name;
+        image.reference = reference;
+        image.digest = built.digest;
+        image.size = built.size;
+        image.layout = layout;
+    }
+    if (context.services.record != nullptr) {
+        (void)context.services.record->append({{"type", "image.built"},
+                                               {"step", context.step.id},
+                                               {"name", name},
+                                               {"reference", reference},
+                                               {"digest", built.digest},
+                                               {"size", built.size},
+                                               {"cache", cache_status},
+                                               {"reason", reason}});
+    }
+}
+
+} // namespace
+
+rt::StepOutcome build_image(rt::StepContext& context) {
+    const auto name = string_param(context.params, "name");
+    if (!name || name->empty()) {
+        return failed("buildImage: `name` is required");
+    }
+    const auto dockerfile = string_param(context.params, "dockerfile");
+    const auto base_name = string_param(context.params, "base");
+    if (!dockerfile && !base_name) {
+        return failed("buildImage: give `base:` (an image, or `scratch`) for a native build, or "
+                      "`dockerfile:` for a buildah build");
+    }
+    const auto reference = context.step.image.value_or(
+        compiler::resolve_image(*name, environment_registry(context.services)));
+    const auto context_dir = context.cwd / string_param(context.params, "context").value_or(".");
+
+    std::optional<rt::BaseImage> base;
+    if (!dockerfile) { // the base first: a missing tag fails before any work
+        auto resolved = resolve_base_image(context, *base_name);
+        if (auto* failure = std::get_if<Failure>(&resolved)) {
+            return failed(failure->message);
+        }
+        base = std::move(std::get<rt::BaseImage>(resolved));
+    }
+    auto prepared = prepare(context, context_dir, base);
+    if (auto* failure = std::get_if<Failure>(&prepared)) {
+        return failed(failure->message);
+    }
+    auto& prep = std::get<Prepared>(prepared);
+
+    const auto cache = rt::cache_root(context.services.getenv);
+    rt::ImageStore store(cache / "images");
+    auto stats = rt::StatCache::load(cache, context_dir);
+    std::string error;
+    auto files = rt::context_inputs(prep.listing, stats, error);
+    if (!files) {
+        return failed(fmt::format("buildImage: {}", error));
+    }
+    (void)stats.save(); // a stat cache that cannot be saved only costs a re-read next time
+    const auto inputs = rt::build_inputs(prep.kind, prep.key_params, prep.base_digest,
+                                         std::move(*files), prep.tool);
+    const auto key = rt::build_key(inputs);
+    const bool no_cache = context.variable("FERRY_NO_CACHE").value_or("") == "1";
+
+    std::string status = "miss";
+    std::string reason;
+    std::optional<Built> built;
+    if (no_cache) {
+        reason = "caching is off (--no-cache)";
+    } else if (const auto hit = rt::lookup_build(cache, key)) {
+        if (const auto size = rt::stored_image_size(store, hit->manifest_digest)) {
+            built = Built{hit->manifest_digest, *size};
+            status = "hit";
+            reason = fmt::format("key {} was built before", key);
+        } else {
+            reason = "the build is recorded but the image store no longer holds it";
+        }
+    } else {
+        reason = rt::explain_miss(rt::last_inputs(cache, reference), inputs);
+    }
+    if (!built) {
+        auto result = base ? run_native(context, *base, std::move(prep.listing), store)
+                           : run_buildah(context, context_dir, reference, store, cache);
+        if (auto* failure = std::get_if<Failure>(&result)) {
+            return failed(failure->message);
+        }
+        built = std::get<Built>(result);
+        if (auto problem = rt::record_build(cache, key, inputs,
+                                            rt::CachedBuild{built->digest, built->size, reference});
+            !problem.empty()) {
+            context.log(rt::OutputStream::err,
+                        fmt::format("warning: the build cache was not updated: {}", problem));
+        }
+    }
+    context.log(rt::OutputStream::out, fmt::format("{}@{} ({} bytes, cache {}: {})", reference,
+                                                   built->digest, built->size, status, reason));
+    publish(context, *name, reference, *built, status, reason, store.root());
+
+    rt::StepOutcome out;
+    out.value = {{"reference", reference}, {"digest", built->digest}, {"size", built->size},
+                 {"cache", status},        {"reason", reason},        {"key", key}};
+    return out;
+}
+
+} // namespace ferry::stdlib::drivers

@@ -1,0 +1,68 @@
+#include "runtime/build_cache.hpp"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+namespace rt = ferry::runtime;
+
+TEST_CASE("build cache: keys change with each input and misses name it", "[build-cache]") {
+    const auto root =
+        fs::temp_directory_path() / ("ferry-cache-test-" + std::to_string(::getpid()));
+    fs::remove_all(root);
+    fs::create_directories(root / "ctx");
+    std::ofstream(root / "ctx" / "a.txt") << "one";
+    std::ofstream(root / "ctx" / "b.txt") << "two";
+    const auto listing = rt::list_context(root / "ctx");
+    REQUIRE(listing.ok());
+    auto stats = rt::StatCache::load(root / "cache", root / "ctx");
+    std::string error;
+    const auto files = rt::context_inputs(listing, stats, error);
+    REQUIRE(files);
+    const nlohmann::json params = {{"workdir", "/app"}};
+    const auto inputs = rt::build_inputs("native", params, "sha256:base", *files, "t/1");
+    const auto key = rt::build_key(inputs);
+    CHECK(key == rt::build_key(rt::build_inputs("native", params, "sha256:base", *files, "t/1")));
+    CHECK(key != rt::build_key(rt::build_inputs("native", params, "sha256:other", *files, "t/1")));
+    CHECK(key != rt::build_key(
+                     rt::build_inputs("native", {{"workdir", "/"}}, "sha256:base", *files, "t/1")));
+    CHECK(inputs.dump().find("/app") == std::string::npos); // parameter values are hashed
+
+    CHECK(rt::explain_miss(std::nullopt, inputs).find("no earlier build") != std::string::npos);
+    CHECK(rt::record_build(root / "cache", key, inputs, {"sha256:m", 10, "r/x:latest"}).empty());
+    CHECK(rt::lookup_build(root / "cache", key)->manifest_digest == "sha256:m");
+    const auto last = rt::last_inputs(root / "cache", "r/x:latest");
+    REQUIRE(last);
+
+    std::ofstream(root / "ctx" / "b.txt") << "changed";
+    auto again = rt::StatCache::load(root / "cache", root / "ctx");
+    const auto changed_files = rt::context_inputs(rt::list_context(root / "ctx"), again, error);
+    const auto changed = rt::build_inputs("native", params, "sha256:base", *changed_files, "t/1");
+    CHECK(rt::build_key(changed) != key);
+    CHECK(rt::explain_miss(last, changed) == "file b.txt changed (content)");
+    CHECK(rt::explain_miss(last, rt::build_inputs("native", params, "sha256:new", *files, "t/1"))
+              .find("base image digest") != std::string::npos);
+    CHECK(rt::explain_miss(last, rt::build_inputs("native", {{"workdir", "/"}}, "sha256:base",
+                                                  *files, "t/1")) == "parameter workdir changed");
+    fs::remove_all(root);
+}
+
+TEST_CASE("build cache: the stat cache skips reading unchanged files", "[build-cache]") {
+    const auto root = fs::temp_directory_path() / ("ferry-stat-test-" + std::to_string(::getpid()));
+    fs::remove_all(root);
+    fs::create_directories(root / "ctx");
+    std::ofstream(root / "ctx" / "a.txt") << "one";
+    fs::last_write_time(root / "ctx" / "a.txt",
+                        fs::file_time_type::clock::now() - std::chrono::hours(1));
+    std::string error;
+    auto first = rt::StatCache::load(root / "cache", root / "ctx");
+    REQUIRE(rt::context_inputs(rt::list_context(root / "ctx"), first, error));
+    CHECK(first.reads() == 1);
+    CHECK(first.save().empty());
+    auto second = rt::StatCache::load(root / "cache", root / "ctx");
+    REQUIRE(rt::context_inputs(rt::list_context(root / "ctx"), second, error));
+    CHECK(second.hits() == 1);
+    CHECK(second.reads() == 0);
+    fs::remove_all(root);
+}
