@@ -91,8 +91,8 @@ public:
             return {}; // a run without a record (a tool, a test) has nothing to roll back
         }
         // Unique in the run even when a retry runs this step again (runtime/transaction.hpp).
-        const auto id = fmt::format("{}/tag/{}-{:08x}", context_.step.id, ++count_,
-                                    std::random_device{}());
+        const auto id =
+            fmt::format("{}/tag/{}-{:08x}", context_.step.id, ++count_, std::random_device{}());
         ids_.emplace_back(move.reference, id);
         const auto error = context_.services.record->append(
             {{"type", "effect"},
