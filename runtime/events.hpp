@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ferry::runtime {
@@ -23,6 +24,11 @@ enum class BuildResult { success, unstable, failure, not_built, aborted };
 [[nodiscard]] std::string_view to_string(BuildResult result); ///< `SUCCESS`, `UNSTABLE`, …
 /// The worse of two results, as Jenkins combines them.
 [[nodiscard]] BuildResult worse(BuildResult a, BuildResult b);
+/// The result a name (`SUCCESS`, …) stands for; nullopt for anything else.
+[[nodiscard]] std::optional<BuildResult> build_result_from_string(std::string_view name);
+
+/// `2024-05-01T12:00:00.123Z`: RFC 3339 in UTC with milliseconds, as events and records write it.
+[[nodiscard]] std::string rfc3339_ms(std::chrono::system_clock::time_point time);
 
 struct Event {
     /// `run.started`, `run.finished`, `stage.started`, `stage.finished`, `stage.skipped`,
@@ -81,7 +87,8 @@ private:
 struct ConsoleOptions {
     bool terminal = false;
     bool color = false;
-    bool quiet = false; ///< no step output, only stage results and failures
+    bool quiet = false;      ///< no step output, only stage results and failures
+    bool timestamps = false; ///< plain lines start with the event's RFC 3339 time
 };
 [[nodiscard]] std::unique_ptr<Reporter> make_console_reporter(std::FILE* stream,
                                                               const ConsoleOptions& options);

@@ -24,6 +24,11 @@ inline constexpr int run_record_format_version = 1;
 [[nodiscard]] std::filesystem::path runs_dir(const std::filesystem::path& state_dir,
                                              std::string_view pipeline);
 
+/// `<run dir>/steps/<step id>.log`, the id made one safe file name (`/` → `~`; `%`, `~` and
+/// control characters %XX-escaped; over-long ids shortened with a hash).
+[[nodiscard]] std::filesystem::path step_log_path(const std::filesystem::path& run_dir,
+                                                  std::string_view step_id);
+
 /// One step's output file, appended line by line (already masked).
 class StepLog {
 public:
@@ -97,6 +102,7 @@ struct JournalRead {
     std::optional<RunHeader> header;
     std::vector<nlohmann::json> records; ///< after the header, in order
     bool torn_tail = false;              ///< the last line was incomplete and was ignored
+    std::size_t complete_bytes = 0;      ///< the journal's length up to its last complete line
     std::string error;                   ///< damaged or future version: path and what is wrong
 };
 [[nodiscard]] JournalRead read_journal(const std::filesystem::path& run_dir);

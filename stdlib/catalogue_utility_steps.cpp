@@ -65,6 +65,7 @@ void add_utility_steps(Table& out) {
                           P("overwrite", Type::boolean).def("false"),
                       })
                       .single("zipFile")
+                      .support(Support::unsupported) // until a libarchive-backed driver exists
                       .effects({Effect::filesystem}));
     out.push_back(step("unzip", utility, "Extracts a zip file into the workspace.")
                       .params({
@@ -77,6 +78,7 @@ void add_utility_steps(Table& out) {
                           P("read", Type::boolean).def("false"),
                       })
                       .single("zipFile")
+                      .support(Support::unsupported) // until a libarchive-backed driver exists
                       .effects({Effect::filesystem}));
     out.push_back(step("touch", utility, "Creates a file or updates its modification time.")
                       .params({
