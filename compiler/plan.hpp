@@ -71,6 +71,7 @@ struct PlanStep {
     std::string stage_name; ///< for people
     std::string kind;
     std::string parent; ///< the enclosing block step's id, if any
+    std::string branch; ///< the legacy `parallel` step's branch this step belongs to, if any
     std::string post;   ///< the post condition this step runs under, if any
     std::string file;
     std::uint32_t line = 0;
@@ -136,6 +137,9 @@ struct PlanResult {
 
 /// The plan as JSON (docs/plan.md), and back. from_json reports what it cannot read.
 [[nodiscard]] nlohmann::ordered_json to_json(const Plan& plan);
+/// The same text as `to_json(plan).dump(indent)`, written straight from the Plan (fast: what
+/// `ferry plan` prints and saves). Ill-formed UTF-8 in a string becomes U+FFFD where dump throws.
+[[nodiscard]] std::string to_json_text(const Plan& plan, int indent = 2);
 [[nodiscard]] std::optional<Plan> plan_from_json(const nlohmann::json& json, std::string& error);
 
 struct TextOptions {

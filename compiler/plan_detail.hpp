@@ -23,6 +23,7 @@ struct StepContext {
     bool skipped = false;
     std::string parent; ///< enclosing block step
     std::string post;   ///< post condition
+    std::string branch; ///< the legacy parallel step's branch
 };
 
 class Planner {

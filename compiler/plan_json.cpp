@@ -1,8 +1,12 @@
 // The plan as JSON and back, and the observations' canonical form and fingerprint.
 #include "compiler/plan.hpp"
 
+#include <algorithm>
+#include <array>
+#include <charconv>
 #include <fmt/format.h>
 #include <openssl/evp.h>
+#include <string_view>
 
 namespace ferry::compiler {
 namespace {
@@ -46,6 +50,9 @@ Json step_json(const PlanStep& s) {
     if (!s.parent.empty()) {
         out["parent"] = s.parent;
     }
+    if (!s.branch.empty()) {
+        out["branch"] = s.branch;
+    }
     if (!s.post.empty()) {
         out["post"] = s.post;
     }
@@ -72,6 +79,7 @@ PlanStep step_from(const nlohmann::json& j) {
     s.line = j.value("line", 0u);
     s.column = j.value("column", 0u);
     s.parent = j.value("parent", "");
+    s.branch = j.value("branch", "");
     s.post = j.value("post", "");
     s.params = j.value("params", nlohmann::json::object());
     s.defaults = j.value("defaults", nlohmann::json::object());
@@ -100,6 +108,327 @@ PlanStep step_from(const nlohmann::json& j) {
 template <class T>
 nlohmann::json optional_json(const std::optional<T>& v) {
     return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The plan as JSON text, written straight from the Plan: the same bytes as
+// to_json(plan).dump(indent) without building the document first (a 1,000-stage plan is ~7,000
+// steps, and building then dumping an ordered_json of them costs more than the whole plan).
+// Every field step_json() and to_json() write must be written here too, in the same order;
+// tests/unit/compiler/plan_json_writer.cpp compares the two.
+
+/// Bytes written as they are inside a JSON string: printable ASCII but `"` and `\`.
+constexpr std::array<bool, 256> plain_bytes = [] {
+    std::array<bool, 256> plain{};
+    for (std::size_t b = 0x20; b < 0x80; ++b) {
+        plain[b] = b != '"' && b != '\\';
+    }
+    return plain;
+}();
+
+/// The length of the well-formed UTF-8 sequence at `s[i]` (lead byte >= 0x80), or, negated,
+/// the length of its longest ill-formed prefix (at least 1): the bytes one U+FFFD replaces.
+int utf8_sequence(std::string_view s, std::size_t i) {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned char lead = byte(i);
+    int length = 0;
+    unsigned char low = 0x80; // the second byte's range; later bytes are always 80..BF
+    unsigned char high = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+        length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+        length = 3;
+        low = lead == 0xE0 ? 0xA0 : 0x80;  // no overlong forms
+        high = lead == 0xED ? 0x9F : 0xBF; // no surrogates
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+        length = 4;
+        low = lead == 0xF0 ? 0x90 : 0x80;  // no overlong forms
+        high = lead == 0xF4 ? 0x8F : 0xBF; // nothing past U+10FFFF
+    } else {
+        return -1;
+    }
+    for (int k = 1; k < length; ++k) {
+        const std::size_t at = i + static_cast<std::size_t>(k);
+        if (at >= s.size()) {
+            return -k;
+        }
+        const unsigned char b = byte(at);
+        if (k == 1 ? (b < low || b > high) : (b < 0x80 || b > 0xBF)) {
+            return -k;
+        }
+    }
+    return length;
+}
+
+/// `s` as a JSON string. Like nlohmann's serializer (ensure_ascii off), control characters are
+/// escaped and UTF-8 is copied; ill-formed UTF-8, which nlohmann would throw on, is replaced by
+/// U+FFFD per maximal ill-formed subsequence, as its error_handler_t::replace does.
+void write_string(std::string& out, std::string_view s) {
+    static constexpr char hex[] = "0123456789abcdef";
+    out += '"';
+    std::size_t i = 0;
+    while (i < s.size()) {
+        std::size_t run = i;
+        while (run < s.size() && plain_bytes[static_cast<unsigned char>(s[run])]) {
+            ++run;
+        }
+        out.append(s.data() + i, run - i);
+        i = run;
+        if (i == s.size()) {
+            break;
+        }
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x80) {
+            const int length = utf8_sequence(s, i);
+            if (length > 0) {
+                out.append(s.data() + i, static_cast<std::size_t>(length));
+            } else {
+                out += "\xEF\xBF\xBD";
+            }
+            i += static_cast<std::size_t>(length > 0 ? length : -length);
+            continue;
+        }
+        ++i;
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        default:
+            out += "\\u00";
+            out += hex[c >> 4];
+            out += hex[c & 0xF];
+        }
+    }
+    out += '"';
+}
+
+/// JSON text laid out as nlohmann's dump(indent) lays it out: `indent` < 0 is compact;
+/// otherwise one member per line, `"key": value`, and `{}` / `[]` for empty containers.
+class JsonWriter {
+public:
+    JsonWriter(std::string& out, int indent) : out_(out), indent_(indent) {}
+
+    void begin_object() { open('{'); }
+    void end_object() { close('}'); }
+    void begin_array() { open('['); }
+    void end_array() { close(']'); }
+
+    /// The next member's key; its value follows.
+    void key(std::string_view name) {
+        next();
+        write_string(out_, name);
+        out_ += indent_ < 0 ? ":" : ": ";
+        keyed_ = true;
+    }
+
+    void string(std::string_view s) {
+        next();
+        write_string(out_, s);
+    }
+    void boolean(bool b) {
+        next();
+        out_ += b ? "true" : "false";
+    }
+    void null() {
+        next();
+        out_ += "null";
+    }
+    template <class Integer>
+    void integer(Integer n) {
+        next();
+        char buffer[24];
+        const auto end = std::to_chars(buffer, buffer + sizeof buffer, n).ptr;
+        out_.append(buffer, end);
+    }
+
+    /// A value that is already a document (parameters, the stage tree): walked, not dumped.
+    void json(const Json& j) {
+        switch (j.type()) {
+        case Json::value_t::object:
+            begin_object();
+            for (const auto& [name, member] : j.get_ref<const Json::object_t&>()) {
+                key(name);
+                json(member);
+            }
+            end_object();
+            return;
+        case Json::value_t::array:
+            begin_array();
+            for (const auto& item : j) {
+                json(item);
+            }
+            end_array();
+            return;
+        case Json::value_t::string:
+            string(j.get_ref<const std::string&>());
+            return;
+        case Json::value_t::boolean:
+            boolean(j.get<bool>());
+            return;
+        case Json::value_t::number_integer:
+            integer(j.get<std::int64_t>());
+            return;
+        case Json::value_t::number_unsigned:
+            integer(j.get<std::uint64_t>());
+            return;
+        case Json::value_t::null:
+            null();
+            return;
+        default: // floats (nlohmann's shortest round-trip form), binary, discarded
+            next();
+            out_ += j.dump(indent_);
+        }
+    }
+
+private:
+    /// Before a value: the separator and, when pretty, the line break and indentation.
+    void next() {
+        if (keyed_) {
+            keyed_ = false;
+            return;
+        }
+        if (depth_ == 0) {
+            return;
+        }
+        if (!first_) {
+            out_ += ',';
+        }
+        first_ = false;
+        newline(depth_);
+    }
+    void open(char bracket) {
+        next();
+        out_ += bracket;
+        ++depth_;
+        first_ = true;
+    }
+    void close(char bracket) {
+        --depth_;
+        if (!first_) {
+            newline(depth_);
+        }
+        out_ += bracket;
+        first_ = false; // the enclosing container now holds this one
+    }
+    void newline(std::size_t depth) {
+        if (indent_ < 0) {
+            return;
+        }
+        std::size_t width = depth * static_cast<std::size_t>(indent_);
+        out_ += '\n';
+        while (width > 0) {
+            const std::size_t n = std::min(width, spaces.size());
+            out_.append(spaces.data(), n);
+            width -= n;
+        }
+    }
+
+    static constexpr std::string_view spaces = "                                ";
+    std::string& out_;
+    int indent_;
+    std::size_t depth_ = 0; ///< containers open
+    bool first_ = false;    ///< the innermost open container has no member yet
+    bool keyed_ = false;    ///< a key was written; its value needs no separator
+};
+
+void write_target(JsonWriter& w, const PlanTarget& t) {
+    w.begin_object();
+    w.key("context");
+    w.string(t.context);
+    w.key("server");
+    w.string(t.server);
+    w.key("namespace");
+    w.string(t.namespace_);
+    w.key("registry");
+    w.string(t.registry);
+    w.end_object();
+}
+
+void write_step(JsonWriter& w, const PlanStep& s) {
+    const auto member = [&](std::string_view name, std::string_view value) {
+        w.key(name);
+        w.string(value);
+    };
+    w.begin_object();
+    member("id", s.id);
+    member("stage", s.stage);
+    member("stage_name", s.stage_name);
+    member("kind", s.kind);
+    member("action", to_string(s.action));
+    member("file", s.file);
+    w.key("line");
+    w.integer(s.line);
+    w.key("column");
+    w.integer(s.column);
+    if (!s.parent.empty()) {
+        member("parent", s.parent);
+    }
+    if (!s.branch.empty()) {
+        member("branch", s.branch);
+    }
+    if (!s.post.empty()) {
+        member("post", s.post);
+    }
+    w.key("params");
+    w.json(s.params);
+    w.key("defaults");
+    w.json(s.defaults);
+    w.key("when");
+    w.begin_object();
+    member("result", s.when.result);
+    member("reason", s.when.reason);
+    w.end_object();
+    w.key("target");
+    write_target(w, s.target);
+    w.key("image");
+    if (s.image) {
+        w.string(*s.image);
+    } else {
+        w.null();
+    }
+    w.key("cache");
+    w.begin_object();
+    member("status", s.cache.status);
+    member("key", s.cache.key);
+    member("reason", s.cache.reason);
+    w.end_object();
+    w.key("effects");
+    w.begin_array();
+    for (const auto& e : s.effects) {
+        w.begin_object();
+        member("kind", e.kind);
+        member("target", e.target);
+        member("before", e.before);
+        member("after", e.after);
+        w.end_object();
+    }
+    w.end_array();
+    w.key("may_affect");
+    w.begin_array();
+    for (const auto& kind : s.may_affect) {
+        w.string(kind);
+    }
+    w.end_array();
+    member("summary", s.summary);
+    w.end_object();
 }
 
 } // namespace
@@ -199,6 +528,59 @@ nlohmann::ordered_json to_json(const Plan& p) {
                 {"stages", p.stages},
                 {"observations", p.observations},
                 {"observations_fingerprint", p.observations_fingerprint}};
+    return out;
+}
+
+std::string to_json_text(const Plan& p, int indent) {
+    std::string out;
+    // About 1 KiB per step when indented: one allocation instead of twenty doublings.
+    out.reserve(4096 + p.steps.size() * (indent < 0 ? 640 : 1152));
+    JsonWriter w(out, indent);
+    const auto member = [&](std::string_view name, std::string_view value) {
+        w.key(name);
+        w.string(value);
+    };
+    w.begin_object();
+    w.key("format_version");
+    w.integer(p.format_version);
+    member("pipeline", p.pipeline);
+    member("job", p.job);
+    member("environment", p.environment);
+    member("description", p.description);
+    w.key("target");
+    write_target(w, p.target);
+    w.key("build_number");
+    if (p.build_number) {
+        w.integer(*p.build_number);
+    } else {
+        w.null();
+    }
+    w.key("git");
+    w.begin_object();
+    w.key("known");
+    w.boolean(p.git.known);
+    member("reason", p.git.reason);
+    member("commit", p.git.commit);
+    member("branch", p.git.branch);
+    w.end_object();
+    w.key("parameters");
+    w.json(p.parameters);
+    w.key("variables");
+    w.json(p.variables);
+    w.key("has_changes");
+    w.boolean(p.has_changes());
+    w.key("steps");
+    w.begin_array();
+    for (const auto& s : p.steps) {
+        write_step(w, s);
+    }
+    w.end_array();
+    w.key("stages");
+    w.json(p.stages);
+    w.key("observations");
+    w.json(p.observations);
+    member("observations_fingerprint", p.observations_fingerprint);
+    w.end_object();
     return out;
 }
 

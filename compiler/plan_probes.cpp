@@ -4,9 +4,45 @@
 // made of `${GIT_COMMIT}` when git is not yet read) cannot be probed and stays unknown.
 #include "compiler/plan.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace ferry::compiler {
+namespace {
+
+/// Whether a step could add to the requests: a tag only comes from a step that may change a
+/// registry, a namespace or a release only from helmUpgrade and kubectlApply (which change a
+/// cluster). Unknown steps are counted in: the blind plan decides what they do.
+bool may_need_probes(const ir::Step& step) {
+    if (step.signature == nullptr || step.kind == "helmUpgrade" || step.kind == "kubectlApply") {
+        return !step.is_script;
+    }
+    for (const auto effect : step.signature->effects) {
+        if (effect == stdlib::Effect::registry || effect == stdlib::Effect::cluster) {
+            return true;
+        }
+    }
+    const auto any = [](const std::vector<ir::Step>& steps) {
+        return std::any_of(steps.begin(), steps.end(), may_need_probes);
+    };
+    return any(step.body) || std::any_of(step.branches.begin(), step.branches.end(),
+                                         [&](const ir::StepBranch& b) { return any(b.steps); });
+}
+
+bool any_may_need_probes(const std::vector<ir::PostBlock>& post) {
+    return std::any_of(post.begin(), post.end(), [](const ir::PostBlock& block) {
+        return std::any_of(block.steps.begin(), block.steps.end(), may_need_probes);
+    });
+}
+
+bool any_may_need_probes(const std::vector<ir::Stage>& stages) {
+    return std::any_of(stages.begin(), stages.end(), [](const ir::Stage& stage) {
+        return std::any_of(stage.steps.begin(), stage.steps.end(), may_need_probes) ||
+               any_may_need_probes(stage.post) || any_may_need_probes(stage.children);
+    });
+}
+
+} // namespace
 
 ProbeRequests probe_requests(const ir::Pipeline& pipeline, const EnvironmentConfig& config,
                              const PlanOptions& options) {
@@ -16,6 +52,14 @@ ProbeRequests probe_requests(const ir::Pipeline& pipeline, const EnvironmentConf
     out.environment = options.environment;
     const Environment* env = config.find_environment(options.environment);
     if (env == nullptr) {
+        return out;
+    }
+    if (!any_may_need_probes(pipeline.stages) && !any_may_need_probes(pipeline.post)) {
+        // Nothing in the pipeline can name an image tag, a namespace or a release: the blind
+        // plan below would only find the environment's own namespace, so it is not made.
+        const Cluster* cluster = config.find_cluster(env->cluster.value);
+        out.namespaces.push_back({cluster != nullptr ? cluster->context.value : std::string(),
+                                  env->namespace_name.value});
         return out;
     }
     const PlanResult blind = plan(pipeline, config, Observations{}, options);

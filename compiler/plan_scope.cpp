@@ -214,9 +214,12 @@ Json Planner::bind_environment(const std::vector<ir::EnvEntry>& entries, Scope& 
             scope.env[entry.name] = value(text);
         } else {
             const auto* e = entry.value.expr;
-            item["template"] = e != nullptr && e->kind == grammar::syntax::ExprKind::gstring
-                                   ? template_text(*e)
-                                   : std::string(pipeline.source->slice(entry.value.span));
+            const bool gstring = e != nullptr && e->kind == grammar::syntax::ExprKind::gstring;
+            item["template"] =
+                gstring ? template_text(*e) : std::string(pipeline.source->slice(entry.value.span));
+            if (!gstring) {
+                item["expression"] = true; // the template is an expression's source text
+            }
             item["variables"] = v.deferred;
             if (v.secret) {
                 item["secret"] = true;

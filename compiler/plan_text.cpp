@@ -1,22 +1,22 @@
 // The plan for people: a header, then one line per step under its stage, like Terraform's.
 #include "compiler/plan.hpp"
 
+#include <array>
 #include <fmt/format.h>
-#include <map>
+#include <iterator>
+#include <string_view>
+#include <unordered_map>
 
 namespace ferry::compiler {
 namespace {
 
-std::string paint(const TextOptions& o, Action a, const std::string& text) {
-    if (!o.color) {
-        return text;
-    }
-    const char* code = a == Action::create   ? "32"
-                       : a == Action::update ? "33"
-                       : a == Action::skip   ? "2"
-                       : a == Action::run    ? "36"
-                                             : "0";
-    return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
+/// The ANSI colour of a step line: green creates, yellow updates, dim skips, cyan runs.
+const char* colour(Action a) {
+    return a == Action::create   ? "32"
+           : a == Action::update ? "33"
+           : a == Action::skip   ? "2"
+           : a == Action::run    ? "36"
+                                 : "0";
 }
 
 std::string header(const Plan& p) {
@@ -63,39 +63,56 @@ std::string stage_line(const PlanStep& s) {
 
 std::string render_text(const Plan& p, const TextOptions& options) {
     std::string out = header(p);
-    std::map<std::string, int> depth;
-    std::string stage = "\x01";
-    std::map<Action, int> counts;
+    // Written in place: a plan has thousands of steps, and a string per piece of each line
+    // cost more than the rest of rendering.
+    out.reserve(out.size() + p.steps.size() * 112);
+    auto to = std::back_inserter(out);
+    std::unordered_map<std::string_view, int> depth; // step id → nesting under block steps
+    depth.reserve(p.steps.size());
+    std::string_view stage = "\x01";
+    std::array<int, 5> counts{};
     for (const auto& s : p.steps) {
-        ++counts[s.action];
-        const int d = s.parent.empty() ? 0 : depth[s.parent] + 1;
-        depth[s.id] = d;
-        if (s.stage != stage || (s.stage.empty() && s.parent.empty())) {
-            if (s.stage != stage) {
-                out += "\n" + stage_line(s) + "\n";
-            }
+        ++counts[static_cast<std::size_t>(s.action)];
+        int d = 0;
+        if (!s.parent.empty()) {
+            const auto parent = depth.find(s.parent);
+            d = (parent != depth.end() ? parent->second : 0) + 1;
+        }
+        depth.insert_or_assign(s.id, d);
+        if (s.stage != stage) {
+            out += '\n';
+            out += stage_line(s);
+            out += '\n';
             stage = s.stage;
         }
-        std::string line = fmt::format("  {} {}{}", symbol(s.action),
-                                       std::string(static_cast<std::size_t>(d) * 2, ' '), s.kind);
+        if (options.color) {
+            fmt::format_to(to, "\x1b[{}m", colour(s.action));
+        }
+        fmt::format_to(to, "  {} {:{}}{}", symbol(s.action), "", static_cast<std::size_t>(d) * 2,
+                       s.kind);
         if (!s.summary.empty()) {
-            line += "  " + s.summary;
+            out += "  ";
+            out += s.summary;
         }
         if (!s.post.empty()) {
-            line += fmt::format("  [post {}]", s.post);
+            fmt::format_to(to, "  [post {}]", s.post);
         }
-        line += fmt::format("  ({})", s.id);
-        out += paint(options, s.action, line) + "\n";
+        fmt::format_to(to, "  ({})", s.id);
+        if (options.color) {
+            out += "\x1b[0m";
+        }
+        out += '\n';
         for (const auto& e : s.effects) {
-            out += fmt::format("      {} {}: {} -> {}\n", e.kind, e.target, e.before, e.after);
+            fmt::format_to(to, "      {} {}: {} -> {}\n", e.kind, e.target, e.before, e.after);
         }
         if (s.kind == "buildImage" || s.kind == "pushImage") {
-            out += fmt::format("      cache {}: {}\n", s.cache.status, s.cache.reason);
+            fmt::format_to(to, "      cache {}: {}\n", s.cache.status, s.cache.reason);
         }
     }
+    const auto count = [&](Action a) { return counts[static_cast<std::size_t>(a)]; };
     out += fmt::format("\nPlan: {} to create, {} to update, {} to run, {} unchanged, {} skipped.\n",
-                       counts[Action::create], counts[Action::update], counts[Action::run],
-                       counts[Action::noop], counts[Action::skip]);
+                       count(Action::create), count(Action::update), count(Action::run),
+                       count(Action::noop), count(Action::skip));
     out += fmt::format("Observations: {}\n", p.observations_fingerprint);
     return out;
 }

@@ -82,6 +82,7 @@ void Planner::plan_step(const ir::Step& step, const StepContext& context) {
     out.kind = step.kind;
     out.parent = context.parent;
     out.post = context.post;
+    out.branch = context.branch;
     out.file = pipeline.source->path();
     std::tie(out.line, out.column) = line_column(*pipeline.source, step.name_span);
     out.when = context.when.reason.empty() ? PlanWhen{"true", "no when condition"} : context.when;
@@ -160,7 +161,9 @@ void Planner::plan_step(const ir::Step& step, const StepContext& context) {
     inner.scope = &body_scope;
     plan_steps(step.body, inner);
     for (const auto& branch : step.branches) {
-        plan_steps(branch.steps, inner);
+        StepContext in_branch = inner;
+        in_branch.branch = branch.name;
+        plan_steps(branch.steps, in_branch);
     }
 }
 

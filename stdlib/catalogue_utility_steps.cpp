@@ -102,7 +102,8 @@ void add_utility_steps(Table& out) {
                       .params({P("file", Type::string).required()})
                       .single("file")
                       .block()
-                      .effects({Effect::filesystem}));
+                      .effects({Effect::filesystem})
+                      .support(Support::unsupported));
 }
 
 } // namespace ferry::stdlib::detail

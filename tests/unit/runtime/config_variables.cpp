@@ -39,8 +39,8 @@ environments:
     cluster: lab
     namespace: ns-${SUFFIX:-test}
     registry: local
-    allowedNamespaces: ["ns-*", "$${literal}"]
-    variables: { URL: "https://${REGISTRY}/v2/" }
+    allowedNamespaces: ["ns-*"]
+    variables: { URL: "https://${REGISTRY}/v2/", LITERAL: "$${kept}" }
 )";
 
 } // namespace
@@ -56,10 +56,10 @@ TEST_CASE("variables in ferry.yaml values are expanded, defaults apply when unse
     CHECK(config.clusters[0].kubeconfig == "/k/config");
     CHECK(config.clusters[0].context.value == "lab");
     CHECK(config.environments[0].namespace_name.value == "ns-test");
-    REQUIRE(config.environments[0].allowed_namespaces.size() == 2);
-    CHECK(config.environments[0].allowed_namespaces[1].value == "${literal}");
-    REQUIRE(config.environments[0].variables.size() == 1);
+    REQUIRE(config.environments[0].allowed_namespaces.size() == 1);
+    REQUIRE(config.environments[0].variables.size() == 2);
     CHECK(config.environments[0].variables[0].second == "https://127.0.0.1:5999/v2/");
+    CHECK(config.environments[0].variables[1].second == "${kept}");
 }
 
 TEST_CASE("an unset variable without default is E0615 at its value", "[config][variables]") {

@@ -60,7 +60,7 @@ TEST_CASE("on a terminal the live block is redrawn in place, coloured, and erase
     tty.terminal = true;
     tty.color = true;
     const auto text = play_console(tty);
-    CHECK(has(text, "\x1b[1A\r\x1b[J"));         // the block is erased before each redraw
+    CHECK(has(text, "\x1b[1A\r\x1b[J")); // the block is erased before each redraw
     // A running stage's line: spinner, name, elapsed time, current step.
     CHECK(has(text, "\x1b[36m"));
     CHECK(has(text, " Test  "));

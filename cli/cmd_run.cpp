@@ -1,0 +1,243 @@
+// `ferry run`: plan (or read a saved plan and check it is not stale), take a build number,
+// open the run record, and execute with the console, CI, NDJSON and JUnit reporters.
+#include "cli/cmd_run.hpp"
+
+#include "cli/pipeline_setup.hpp"
+#include "runtime/executor.hpp"
+#include "runtime/git.hpp"
+#include "runtime/state.hpp"
+#include "stdlib/drivers/drivers.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <unistd.h>
+
+namespace ferry::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct RunArgs {
+    PlanInputs inputs;
+    std::string plan_file;
+    std::vector<std::string> approvals;
+    std::string events;
+    std::string junit;
+    bool no_color = false;
+    bool quiet = false;
+};
+
+std::optional<std::string> real_getenv(const std::string& name) {
+    const char* v = std::getenv(name.c_str());
+    return v != nullptr ? std::optional<std::string>(v) : std::nullopt;
+}
+
+/// Where two observation documents differ, as dotted paths (at most `limit`).
+void differences(const nlohmann::json& a, const nlohmann::json& b, const std::string& path,
+                 std::vector<std::string>& out, std::size_t limit = 6) {
+    if (out.size() >= limit || a == b) {
+        return;
+    }
+    if (a.is_object() && b.is_object()) {
+        for (const auto& [key, value] : a.items()) {
+            differences(value, b.contains(key) ? b[key] : nlohmann::json(), path + "." + key, out,
+                        limit);
+        }
+        for (const auto& [key, value] : b.items()) {
+            if (!a.contains(key)) {
+                differences(nlohmann::json(), value, path + "." + key, out, limit);
+            }
+        }
+        return;
+    }
+    if (a.is_array() && b.is_array() && a.size() == b.size()) {
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            differences(a[i], b[i], fmt::format("{}[{}]", path, i), out, limit);
+        }
+        return;
+    }
+    const auto shown = [](const nlohmann::json& v) {
+        const std::string text = v.dump();
+        return text.size() > 60 ? text.substr(0, 60) + "…" : text;
+    };
+    out.push_back(fmt::format("{}: {} -> {}", path.substr(1), shown(a), shown(b)));
+}
+
+/// Reads `--plan FILE` and checks it against the fresh plan. Exit code on refusal.
+std::optional<int> use_saved_plan(const std::string& file, const compiler::Plan& fresh,
+                                  compiler::Plan& out) {
+    std::ifstream in(file);
+    if (!in) {
+        fmt::print(stderr, "ferry run: --plan {}: cannot read the file\n", file);
+        return 2;
+    }
+    nlohmann::json json = nlohmann::json::parse(in, nullptr, false);
+    if (json.is_discarded()) {
+        fmt::print(stderr, "ferry run: --plan {}: not JSON (write it with ferry plan --out)\n",
+                   file);
+        return 2;
+    }
+    std::string error;
+    auto saved = compiler::plan_from_json(json, error);
+    if (!saved) {
+        fmt::print(stderr, "ferry run: --plan {}: {}\n", file, error);
+        return 2;
+    }
+    if (saved->pipeline != fresh.pipeline || saved->environment != fresh.environment) {
+        fmt::print(stderr,
+                   "ferry run: --plan {} is a plan of {} in environment {}, not of {} in {}\n",
+                   file, saved->pipeline, saved->environment, fresh.pipeline, fresh.environment);
+        return 2;
+    }
+    if (saved->observations_fingerprint != fresh.observations_fingerprint) {
+        std::vector<std::string> changed;
+        differences(nlohmann::json(saved->observations), nlohmann::json(fresh.observations), "",
+                    changed);
+        fmt::print(stderr,
+                   "ferry run: --plan {} is stale: the world changed since it was made "
+                   "(observations {} now {}); plan again\n",
+                   file, saved->observations_fingerprint, fresh.observations_fingerprint);
+        for (const auto& c : changed) {
+            fmt::print(stderr, "  changed: {}\n", c);
+        }
+        return 2;
+    }
+    out = std::move(*saved);
+    return std::nullopt;
+}
+
+/// The reporters the options and the terminal call for. Exit code on failure.
+std::optional<int> add_reporters(const RunArgs& a, runtime::Reporters& reporters,
+                                 const std::string& job) {
+    const auto ci = runtime::detect_ci(real_getenv);
+    const bool events_on_stdout = a.events == "-";
+    std::FILE* console = events_on_stdout ? stderr : stdout;
+    if (ci != runtime::CiSystem::none) {
+        reporters.add(runtime::make_ci_reporter(console, ci));
+    } else {
+        runtime::ConsoleOptions options;
+        options.terminal = isatty(fileno(console)) != 0;
+        options.color = options.terminal && !a.no_color && std::getenv("NO_COLOR") == nullptr;
+        options.quiet = a.quiet;
+        reporters.add(runtime::make_console_reporter(console, options));
+    }
+    if (events_on_stdout) {
+        reporters.add(runtime::make_ndjson_reporter(stdout));
+    } else if (!a.events.empty()) {
+        std::string error;
+        auto reporter = runtime::make_ndjson_reporter(fs::path(a.events), error);
+        if (!reporter) {
+            fmt::print(stderr, "ferry run: --events {}: {}\n", a.events, error);
+            return 2;
+        }
+        reporters.add(std::move(reporter));
+    }
+    if (!a.junit.empty()) {
+        reporters.add(runtime::make_junit_reporter(a.junit, job));
+    }
+    return std::nullopt;
+}
+
+int run(const RunArgs& a) {
+    const bool color = use_color(a.no_color);
+    Planned planned;
+    if (auto failed = compute_plan(a.inputs, "run", color, 2, planned)) {
+        return *failed;
+    }
+    compiler::Plan plan = planned.result.plan;
+    if (!a.plan_file.empty()) {
+        if (auto refused = use_saved_plan(a.plan_file, planned.result.plan, plan)) {
+            return *refused;
+        }
+    }
+    const fs::path workspace = fs::absolute(fs::current_path());
+    const fs::path state_dir = runtime::git_work_tree(workspace).value_or(workspace) /
+                               std::string(runtime::state_dir_name);
+    long long number = 0;
+    if (auto ci = real_getenv("BUILD_NUMBER");
+        ci && !ci->empty() && ci->find_first_not_of("0123456789") == std::string::npos) {
+        number = std::stoll(*ci);
+    } else {
+        auto counted = runtime::increment_build_counter(state_dir, plan.job, plan.environment);
+        if (!counted.ok()) {
+            fmt::print(stderr, "ferry run: {}\n", counted.error);
+            return 2;
+        }
+        number = counted.state->build_counter;
+    }
+    plan.build_number = number;
+    runtime::RunHeader header{plan.job,      plan.environment, number,
+                              plan.pipeline, plan.git.commit,  plan.observations_fingerprint};
+    std::string error;
+    auto record = runtime::RunRecord::create(state_dir, header, error);
+    if (!record) {
+        fmt::print(stderr, "ferry run: {}\n", error);
+        return 2;
+    }
+    runtime::Reporters reporters;
+    if (auto failed = add_reporters(a, reporters, plan.job)) {
+        return *failed;
+    }
+    const auto& config = *planned.config.config;
+    runtime::Masker masker;
+    runtime::RunServices services;
+    services.plan = &plan;
+    services.config = &config;
+    services.environment = config.find_environment(plan.environment);
+    services.workspace = workspace;
+    services.state_dir = state_dir;
+    services.record = record.get();
+    services.masker = &masker;
+    services.credential_sources = runtime::system_credential_sources();
+    services.getenv = real_getenv;
+    runtime::RunOptions options;
+    options.approvals = a.approvals;
+    options.prompt = isatty(fileno(stdin)) != 0 && isatty(fileno(stderr)) != 0;
+    runtime::Cancellation root;
+    runtime::RunOutcome outcome;
+    {
+        runtime::SignalGuard guard(root);
+        const auto drivers = stdlib::drivers::builtin_drivers();
+        outcome = runtime::execute(services, drivers, reporters, root, options);
+    }
+    if (auto failed = reporters.finish(); !failed.empty()) {
+        fmt::print(stderr, "ferry run: {}\n", masker.mask(failed));
+    }
+    if (outcome.result == runtime::BuildResult::success) {
+        auto recorded =
+            runtime::record_success(state_dir, plan.job, plan.environment, plan.git.commit, number);
+        if (!recorded.ok()) {
+            fmt::print(stderr, "ferry run: {}\n", recorded.error);
+        }
+    }
+    return outcome.exit_code;
+}
+
+} // namespace
+
+Runner setup_run(CLI::App& app) {
+    auto a = std::make_shared<RunArgs>();
+    app.add_option("-f,--file", a->inputs.file,
+                   "The pipeline file (default: Ferryfile, else Jenkinsfile)");
+    app.add_option("--env", a->inputs.env, "The environment of ferry.yaml to run in")->required();
+    app.add_option("--config", a->inputs.config,
+                   "ferry.yaml (default: beside the pipeline file, else in this directory)");
+    app.add_option("-p,--param", a->inputs.params, "A parameter value, NAME=VALUE (repeatable)");
+    app.add_flag("--offline", a->inputs.offline,
+                 "Probe no registry or cluster before running (as `ferry plan --offline`)");
+    app.add_option("--plan", a->plan_file,
+                   "Run exactly this saved plan (ferry plan --out); refused when stale");
+    app.add_option("--approve", a->approvals,
+                   "Approve the input with this id in advance; `*` approves every input "
+                   "(repeatable)");
+    app.add_option("--events", a->events, "Write events as NDJSON to FILE, or - for stdout");
+    app.add_option("--junit", a->junit, "Write a JUnit XML report to FILE");
+    app.add_flag("--no-color", a->no_color, "Never colour the output (also: NO_COLOR)");
+    app.add_flag("--quiet", a->quiet, "Show stage results and failures, not step output");
+    return [a]() -> int { return run(*a); };
+}
+
+} // namespace ferry::cli

@@ -1,0 +1,207 @@
+// The compensator table, its shared state, and rolling back one run's journal.
+#include "runtime/compensate.hpp"
+
+#include "runtime/cluster_probe.hpp"
+#include "runtime/compensate_detail.hpp"
+
+#include <cstdlib>
+#include <fmt/format.h>
+#include <map>
+#include <thread>
+#include <unistd.h>
+
+extern char** environ; // NOLINT: POSIX; the tools get ferry's whole environment
+
+namespace ferry::runtime {
+namespace detail {
+namespace {
+
+std::vector<std::pair<std::string, std::string>> process_environment() {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+        const std::string_view entry(*e);
+        const auto eq = entry.find('=');
+        if (eq != std::string_view::npos && eq > 0) {
+            out.emplace_back(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+CompensationState::CompensationState(CompensationContext context) : context_(std::move(context)) {
+    if (context_.shell == nullptr) {
+        own_shell_ = std::make_unique<ProcessDeployShell>(process_environment(),
+                                                          std::filesystem::current_path(), cancel_);
+        context_.shell = own_shell_.get();
+    }
+}
+
+std::optional<std::string> CompensationState::env(const std::string& name) const {
+    if (context_.getenv) {
+        return context_.getenv(name);
+    }
+    const char* value = std::getenv(name.c_str());
+    return value == nullptr ? std::nullopt : std::optional<std::string>(value);
+}
+
+std::optional<KubeTools> CompensationState::kube_for(const nlohmann::json& effect, bool needs_helm,
+                                                     std::string& error) {
+    const auto cluster = effect.value("cluster", nlohmann::json::object());
+    ClusterTarget target{text_of(cluster, "kubeconfig"), text_of(cluster, "context")};
+    if (target.kubeconfig.empty() || target.context.empty()) {
+        error = "the journal record names no cluster (kubeconfig and context)";
+        return std::nullopt;
+    }
+    ClusterProbeOptions options;
+    options.getenv = [this](const std::string& name) { return env(name); };
+    const auto kubectl = find_tool("kubectl", "KUBECTL", options);
+    if (!kubectl.path) {
+        error = kubectl.error;
+        return std::nullopt;
+    }
+    std::filesystem::path helm;
+    if (needs_helm) {
+        const auto found = find_tool("helm", "HELM", options);
+        if (!found.path) {
+            error = found.error;
+            return std::nullopt;
+        }
+        helm = *found.path;
+    }
+    return KubeTools(*context_.shell, std::move(target), *kubectl.path, std::move(helm));
+}
+
+std::optional<SealKey> CompensationState::seal_key(std::string& error) {
+    const std::lock_guard lock(key_mutex_);
+    if (!key_) {
+        const auto getenv = [this](const std::string& name) { return env(name); };
+        key_ = load_or_create_seal_key(default_seal_key_path(getenv), error);
+    }
+    return key_;
+}
+
+std::optional<std::string> CompensationState::open_sealed(const nlohmann::json& sealed,
+                                                          std::string& error) {
+    const auto key = seal_key(error);
+    if (!key) {
+        error = "the journal key cannot be read: " + error;
+        return std::nullopt;
+    }
+    const auto wanted = sealed.is_object() ? text_of(sealed, "key") : std::string();
+    if (!wanted.empty() && wanted != key->id) {
+        const auto getenv = [this](const std::string& name) { return env(name); };
+        error = fmt::format("the previous content is sealed under journal key {}, but {} is key "
+                            "{}: copy the key file of the machine that ran the deploy there",
+                            wanted, default_seal_key_path(getenv).string(), key->id);
+        return std::nullopt;
+    }
+    auto plain = unseal(*key, sealed, error);
+    if (!plain) {
+        error = "the previous content cannot be unsealed: " + error;
+    }
+    return plain;
+}
+
+void CompensationState::pause() const {
+    std::this_thread::sleep_for(context_.poll_interval);
+}
+
+std::string text_of(const nlohmann::json& object, const char* name) {
+    if (!object.is_object()) {
+        return {};
+    }
+    const auto it = object.find(name);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+Compensation outcome(const nlohmann::json& effect, bool restored, std::string detail) {
+    return {text_of(effect, "effect_id"), text_of(effect, "kind"), text_of(effect, "target"),
+            restored, std::move(detail)};
+}
+
+} // namespace detail
+
+CompensatorTable make_compensators(CompensationContext context) {
+    auto state = std::make_shared<detail::CompensationState>(std::move(context));
+    using Fn = Compensation (*)(detail::CompensationState&, const nlohmann::json&);
+    const std::map<std::string, Fn> kinds = {
+        {"release", detail::compensate_release},     {"namespace", detail::compensate_namespace},
+        {"secret", detail::compensate_secret},       {"configmap", detail::compensate_configmap},
+        {"manifests", detail::compensate_manifests}, {"tag", detail::compensate_tag},
+    };
+    CompensatorTable table;
+    for (const auto& [kind, fn] : kinds) {
+        table[kind] = [state, fn = fn](const nlohmann::json& effect) { return fn(*state, effect); };
+    }
+    return table;
+}
+
+JournalRead with_effect_outcomes(JournalRead journal) {
+    std::map<std::string, nlohmann::json> done;
+    for (const auto& record : journal.records) {
+        if (detail::text_of(record, "type") == "effect.done") {
+            done[detail::text_of(record, "effect_id")] = record;
+        }
+    }
+    for (auto& record : journal.records) {
+        if (detail::text_of(record, "type") != "effect") {
+            continue;
+        }
+        if (const auto it = done.find(detail::text_of(record, "effect_id")); it != done.end()) {
+            record["done"] = it->second;
+        }
+    }
+    return journal;
+}
+
+RollbackReport roll_back_run(RunRecord& record, const CompensatorTable& compensators) {
+    auto journal = read_journal(record.dir());
+    if (!journal.error.empty()) {
+        RollbackReport report;
+        report.compensations.push_back({"", "journal", record.dir().string(), false,
+                                        "cannot read the journal: " + journal.error});
+        return report;
+    }
+    return roll_back(with_effect_outcomes(std::move(journal)), compensators, record);
+}
+
+RollbackReport finish_failed_run(RunServices& services, RunRecord& record) {
+    if (journal_effects(read_journal(record.dir())).empty()) {
+        return {};
+    }
+    CompensationContext context;
+    context.config = services.config;
+    context.environment = services.environment;
+    context.credential_sources = services.credential_sources;
+    context.getenv = services.getenv;
+    return roll_back_run(record, make_compensators(std::move(context)));
+}
+
+std::string commit_run(RunRecord& record) {
+    return record.append({{"type", "commit"}});
+}
+
+std::string format_rollback_report(const RollbackReport& report) {
+    std::string out;
+    int restored = 0;
+    for (const auto& c : report.compensations) {
+        restored += c.restored ? 1 : 0;
+        out += fmt::format("  {:<13} {} {}: {}\n", c.restored ? "restored" : "NOT RESTORED", c.kind,
+                           c.target, c.detail);
+    }
+    const auto total = report.compensations.size();
+    if (total == 0) {
+        out += "nothing to undo\n";
+    } else if (report.complete()) {
+        out += fmt::format("rollback complete: {} effect{} undone\n", total, total == 1 ? "" : "s");
+    } else {
+        out += fmt::format("rollback incomplete: {} of {} effects undone; fix what is said above "
+                           "and run `ferry recover`\n",
+                           restored, total);
+    }
+    return out;
+}
+
+} // namespace ferry::runtime

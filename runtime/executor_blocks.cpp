@@ -1,0 +1,212 @@
+// Block steps the executor runs itself: dir, withEnv, withCredentials, retry, timeout,
+// catchError, warnError and the legacy parallel; any other step with a body runs its body.
+#include "runtime/executor_detail.hpp"
+
+#include <fmt/format.h>
+#include <thread>
+
+namespace ferry::runtime::detail {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string text(const nlohmann::json& params, const char* key, std::string fallback = {}) {
+    const auto it = params.find(key);
+    if (it == params.end() || it->is_null()) {
+        return fallback;
+    }
+    return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+/// A block step's lone unnamed argument, whatever the signature named it.
+const nlohmann::json* first_param(const nlohmann::json& params) {
+    return params.is_object() && !params.empty() ? &params.begin().value() : nullptr;
+}
+
+} // namespace
+
+Flow Executor::run_block(const compiler::PlanStep& step, const nlohmann::json& params,
+                         const Frame& frame) {
+    const auto body = body_of(step.id);
+    const std::string& kind = step.kind;
+    if (kind == "dir") {
+        fs::path path = text(params, "path");
+        if (path.empty() && first_param(params) != nullptr && first_param(params)->is_string()) {
+            path = first_param(params)->get<std::string>();
+        }
+        Frame inner = frame;
+        inner.cwd = path.is_absolute() ? path : frame.cwd / path;
+        std::error_code ec;
+        fs::create_directories(inner.cwd, ec); // Jenkins' dir creates the directory
+        if (ec) {
+            return Flow::error(
+                fmt::format("dir: cannot create {}: {}", inner.cwd.string(), ec.message()));
+        }
+        return run_steps(body, inner);
+    }
+    if (kind == "withEnv") {
+        Variables vars = *frame.vars;
+        const auto it = params.find("overrides");
+        const nlohmann::json& list = it != params.end() ? *it : nlohmann::json::array();
+        for (const auto& item : list) {
+            const std::string entry = item.is_string() ? item.get<std::string>() : item.dump();
+            const auto eq = entry.find('=');
+            if (eq == std::string::npos || eq == 0) {
+                return Flow::error(fmt::format("withEnv: '{}' is not NAME=VALUE", entry));
+            }
+            vars.set(entry.substr(0, eq), entry.substr(eq + 1));
+        }
+        Frame inner = frame;
+        inner.vars = &vars;
+        return run_steps(body, inner);
+    }
+    if (kind == "withCredentials") {
+        return with_credentials(step, params, frame);
+    }
+    if (kind == "retry") {
+        const auto* count = params.contains("count") ? &params["count"] : first_param(params);
+        const long long attempts =
+            count != nullptr && count->is_number_integer() ? count->get<long long>() : 1;
+        Flow flow;
+        for (long long attempt = 1; attempt <= std::max(1LL, attempts); ++attempt) {
+            flow = run_steps(body, frame);
+            // retry never retries an interruption of the run itself (Ctrl-C, an outer timeout).
+            if (flow.ok() || frame.cancel->cancelled()) {
+                return flow;
+            }
+            if (attempt < attempts) {
+                Event e = step_event("log", step);
+                e.stream = "err";
+                e.message = fmt::format("Retrying (attempt {} of {}) after: {}", attempt + 1,
+                                        attempts, flow.message);
+                report(e);
+            }
+        }
+        return flow;
+    }
+    if (kind == "timeout") {
+        std::string error;
+        const auto duration = duration_of(params, error);
+        if (!duration) {
+            return Flow::error(error);
+        }
+        Cancellation timed(frame.cancel, Clock::now() + *duration);
+        Frame inner = frame;
+        inner.cancel = &timed;
+        Flow flow = run_steps(body, inner);
+        if (flow.ok() && timed.cancelled() && !frame.cancel->cancelled()) {
+            flow = Flow::interrupted(timed); // the body ended just as time ran out
+        }
+        return flow;
+    }
+    if (kind == "catchError" || kind == "warnError") {
+        Flow flow = run_steps(body, frame);
+        if (flow.ok()) {
+            return flow;
+        }
+        const bool warn = kind == "warnError";
+        const bool catch_interruptions = params.value("catchInterruptions", true);
+        if (flow.end == Flow::End::interrupted && !catch_interruptions) {
+            return flow;
+        }
+        const auto build =
+            result_from_name(text(params, "buildResult", warn ? "UNSTABLE" : "FAILURE"));
+        const auto stage =
+            result_from_name(text(params, "stageResult", warn ? "UNSTABLE" : "SUCCESS"));
+        if (!build || !stage) {
+            return Flow::error(fmt::format("{}: buildResult and stageResult take SUCCESS, "
+                                           "UNSTABLE, FAILURE, NOT_BUILT or ABORTED",
+                                           kind));
+        }
+        const std::string message = text(params, "message", text(params, "_1"));
+        Event e = step_event("log", step);
+        e.stream = "err";
+        e.message = message.empty() ? flow.message : fmt::format("{}: {}", message, flow.message);
+        report(e);
+        frame.stage->result = worse(frame.stage->result, *stage);
+        worsen_build(*build, message.empty() ? flow.message : message);
+        return {};
+    }
+    if (kind == "parallel") {
+        return legacy_parallel(step, params, frame);
+    }
+    return run_steps(body, frame); // node, timestamps, ansiColor, …: the body is what matters
+}
+
+Flow Executor::legacy_parallel(const compiler::PlanStep& step, const nlohmann::json& params,
+                               const Frame& frame) {
+    std::vector<std::pair<std::string, std::vector<const compiler::PlanStep*>>> branches;
+    for (const auto* child : body_of(step.id)) {
+        if (branches.empty() || branches.back().first != child->branch) {
+            branches.push_back({child->branch, {}});
+        }
+        branches.back().second.push_back(child);
+    }
+    const bool fail_fast = params.value("failFast", false);
+    Cancellation group(frame.cancel);
+    std::vector<Flow> flows(branches.size());
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < branches.size(); ++i) {
+        threads.emplace_back([&, i] {
+            Frame inner = frame;
+            inner.cancel = &group;
+            flows[i] = run_steps(branches[i].second, inner);
+            if (fail_fast && flows[i].end == Flow::End::error) {
+                group.cancel(CancelReason::fail_fast,
+                             fmt::format("Failed in branch {}", branches[i].first));
+            }
+        });
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    for (const auto& f : flows) {
+        if (f.end == Flow::End::error ||
+            (f.end == Flow::End::interrupted && f.reason != CancelReason::fail_fast)) {
+            return f;
+        }
+    }
+    return {};
+}
+
+Flow Executor::with_credentials(const compiler::PlanStep& step, const nlohmann::json& params,
+                                const Frame& frame) {
+    Variables vars = *frame.vars;
+    SecretDir secrets;
+    const auto it = params.find("bindings");
+    const nlohmann::json& bindings = it != params.end() ? *it : nlohmann::json::array();
+    for (const auto& b : bindings) {
+        const std::string type = b.value("$describable", "");
+        const std::string id = b.value("credentialsId", "");
+        std::string single;
+        std::optional<std::pair<std::string, std::string>> user_pass;
+        if (Flow f = credential_value(id, secrets, single, user_pass); !f.ok()) {
+            f.message = fmt::format("withCredentials {} ({}:{}:{}): {}", type, step.file, step.line,
+                                    step.column, f.message);
+            return f;
+        }
+        if (type == "usernamePassword") {
+            if (!user_pass) {
+                return Flow::error(fmt::format(
+                    "withCredentials usernamePassword: credential '{}' is not a username and "
+                    "password",
+                    id));
+            }
+            vars.set(text(b, "usernameVariable"), user_pass->first, true);
+            vars.set(text(b, "passwordVariable"), user_pass->second, true);
+        } else if (type == "sshUserPrivateKey") {
+            vars.set(text(b, "keyFileVariable"), single, true);
+        } else if (type == "dockerCert") {
+            vars.set(text(b, "variable"), fs::path(single).parent_path().string(), true);
+        } else if (b.contains("variable")) {
+            vars.set(text(b, "variable"), single, true);
+        } else {
+            return Flow::error(fmt::format("withCredentials: binding {} names no variable", type));
+        }
+    }
+    Frame inner = frame;
+    inner.vars = &vars;
+    return run_steps(body_of(step.id), inner);
+}
+
+} // namespace ferry::runtime::detail
