@@ -1,6 +1,9 @@
-// probe_git with libgit2: the only file that includes git2.h. Every libgit2 object is held by a
-// unique_ptr with its free function, and every failure becomes a reason string, never a throw.
+// probe_git with libgit2 (git_checkout.cpp is the other file that includes git2.h). Every
+// libgit2 object is held by a unique_ptr with its free function, and every failure becomes a
+// reason string, never a throw.
 #include "runtime/git.hpp"
+
+#include "runtime/libgit2_detail.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -11,21 +14,10 @@
 namespace ferry::runtime {
 namespace {
 
-// libgit2's global state, reference-counted by the library itself.
-class Libgit2 {
-public:
-    Libgit2() { git_libgit2_init(); }
-    Libgit2(const Libgit2&) = delete;
-    Libgit2& operator=(const Libgit2&) = delete;
-    ~Libgit2() { git_libgit2_shutdown(); }
-};
-
+using detail::git_last_error;
+using detail::Libgit2;
 template <typename T, void (*Free)(T*)>
-struct Freer {
-    void operator()(T* p) const { Free(p); }
-};
-template <typename T, void (*Free)(T*)>
-using Owned = std::unique_ptr<T, Freer<T, Free>>;
+using Owned = detail::GitOwned<T, Free>;
 
 using Repo = Owned<git_repository, git_repository_free>;
 using Ref = Owned<git_reference, git_reference_free>;
@@ -37,18 +29,6 @@ using Config = Owned<git_config, git_config_free>;
 using StatusList = Owned<git_status_list, git_status_list_free>;
 using RefIter = Owned<git_reference_iterator, git_reference_iterator_free>;
 using Walk = Owned<git_revwalk, git_revwalk_free>;
-
-// libgit2's last error message, or `fallback` when it has none.
-std::string last_error(std::string_view fallback) {
-    const git_error* e = git_error_last();
-    return e != nullptr && e->message != nullptr ? std::string(e->message) : std::string(fallback);
-}
-
-std::string oid_string(const git_oid& oid) {
-    char buf[GIT_OID_HEXSZ + 1] = {};
-    git_oid_tostr(buf, sizeof buf, &oid);
-    return buf;
-}
 
 std::string first_line(const char* message) {
     if (message == nullptr) {
@@ -163,18 +143,18 @@ std::optional<std::vector<std::string>> changed_between(git_repository* repo, gi
     git_tree* from_raw = nullptr;
     git_tree* to_raw = nullptr;
     if (git_commit_tree(&from_raw, from) != 0) {
-        error = last_error("cannot read the previous commit's tree");
+        error = git_last_error("cannot read the previous commit's tree");
         return std::nullopt;
     }
     const Tree from_tree(from_raw);
     if (git_commit_tree(&to_raw, to) != 0) {
-        error = last_error("cannot read HEAD's tree");
+        error = git_last_error("cannot read HEAD's tree");
         return std::nullopt;
     }
     const Tree to_tree(to_raw);
     git_diff* diff_raw = nullptr;
     if (git_diff_tree_to_tree(&diff_raw, repo, from_tree.get(), to_tree.get(), nullptr) != 0) {
-        error = last_error("cannot diff the trees");
+        error = git_last_error("cannot diff the trees");
         return std::nullopt;
     }
     const Diff diff(diff_raw);
@@ -242,7 +222,7 @@ void fill_changes(git_repository* repo, git_commit* head, const GitProbeOptions&
 }
 
 void fill_commit(git_commit* commit, compiler::GitObservation& out) {
-    out.commit = oid_string(*git_commit_id(commit));
+    out.commit = detail::git_oid_text(*git_commit_id(commit));
     out.short_commit = out.commit.substr(0, 7);
     if (const git_signature* a = git_commit_author(commit)) {
         out.author_name = a->name != nullptr ? a->name : "";
@@ -312,13 +292,13 @@ compiler::GitObservation probe_git(const std::filesystem::path& workspace,
         return out;
     }
     if (head_rc != 0) {
-        out.reason = "cannot read HEAD: " + last_error("unknown error");
+        out.reason = "cannot read HEAD: " + git_last_error("unknown error");
         return out;
     }
     const Ref head(head_raw);
     git_object* peeled = nullptr;
     if (git_reference_peel(&peeled, head.get(), GIT_OBJECT_COMMIT) != 0) {
-        out.reason = "HEAD is not a commit: " + last_error("unknown error");
+        out.reason = "HEAD is not a commit: " + git_last_error("unknown error");
         return out;
     }
     const Commit commit(reinterpret_cast<git_commit*>(peeled));

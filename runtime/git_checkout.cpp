@@ -3,6 +3,9 @@
 
 #include "runtime/git_checkout.hpp"
 
+#include "runtime/git.hpp"
+#include "runtime/libgit2_detail.hpp"
+
 #include <fmt/format.h>
 #include <git2.h>
 #include <memory>
@@ -11,47 +14,21 @@ namespace ferry::runtime {
 
 namespace {
 
-struct Libgit2 {
-    Libgit2() { git_libgit2_init(); }
-    ~Libgit2() { git_libgit2_shutdown(); }
-    Libgit2(const Libgit2&) = delete;
-    Libgit2& operator=(const Libgit2&) = delete;
-};
-
+using detail::Libgit2;
 template <typename T, void (*Free)(T*)>
-struct Freer {
-    void operator()(T* object) const { Free(object); }
-};
-template <typename T, void (*Free)(T*)>
-using Owned = std::unique_ptr<T, Freer<T, Free>>;
+using Owned = detail::GitOwned<T, Free>;
 using Repository = Owned<git_repository, git_repository_free>;
 using Remote = Owned<git_remote, git_remote_free>;
 using Object = Owned<git_object, git_object_free>;
 using Reference = Owned<git_reference, git_reference_free>;
 
 std::string last_error() {
-    const git_error* error = git_error_last();
-    return error != nullptr && error->message != nullptr ? error->message : "unknown libgit2 error";
+    return detail::git_last_error();
 }
 
-/// The URL without a password in its user part, for messages.
+/// The URL without its user information, for messages (git.hpp).
 std::string shown_url(const std::string& url) {
-    const auto scheme = url.find("://");
-    const auto at = url.find('@');
-    if (scheme == std::string::npos || at == std::string::npos || at < scheme) {
-        return url;
-    }
-    const auto colon = url.find(':', scheme + 3);
-    if (colon == std::string::npos || colon > at) {
-        return url;
-    }
-    return url.substr(0, colon) + ":****" + url.substr(at);
-}
-
-std::string oid_text(const git_oid& oid) {
-    char text[GIT_OID_HEXSZ + 1] = {};
-    git_oid_tostr(text, sizeof text, &oid);
-    return text;
+    return strip_url_credentials(url);
 }
 
 std::optional<git_oid> head_commit(git_repository* repo) {
@@ -118,6 +95,7 @@ private:
     const GitLog& log_;
     const Cancellation& cancel_;
     Repository repo_;
+
     bool fresh_ = false;
     std::string error_;
 };
@@ -137,11 +115,11 @@ std::optional<GitCheckoutResult> Checkout::reuse_existing() {
     const auto top = std::filesystem::weakly_canonical(workdir, error);
     const auto workspace = std::filesystem::weakly_canonical(request_.workspace, error);
     const auto head = head_commit(raw);
-    if (head && (request_.commit.empty() || oid_text(*head) == request_.commit)) {
+    if (head && (request_.commit.empty() || detail::git_oid_text(*head) == request_.commit)) {
         GitCheckoutResult result;
         result.ok = true;
         result.unchanged = true;
-        result.commit = oid_text(*head);
+        result.commit = detail::git_oid_text(*head);
         say(fmt::format("The workspace is already the work tree at revision {}", result.commit));
         return result;
     }
@@ -151,8 +129,8 @@ std::optional<GitCheckoutResult> Checkout::reuse_existing() {
             "the workspace {} lies inside the work tree {} at revision {}, not {}; ferry does not "
             "check out part of another work tree (check out {} there, or run from a clean "
             "directory)",
-            workspace.string(), top.string(), head ? oid_text(*head) : "(none)", request_.commit,
-            request_.commit);
+            workspace.string(), top.string(), head ? detail::git_oid_text(*head) : "(none)",
+            request_.commit, request_.commit);
         return result;
     }
     return std::nullopt; // the workspace's own repository: fetch into it
@@ -256,7 +234,8 @@ std::optional<git_oid> Checkout::target() {
 bool Checkout::check_out(const git_oid& oid) {
     git_object* raw = nullptr;
     if (git_object_lookup(&raw, repo_.get(), &oid, GIT_OBJECT_COMMIT) != 0) {
-        error_ = fmt::format("cannot read revision {}: {}", oid_text(oid), last_error());
+        error_ =
+            fmt::format("cannot read revision {}: {}", detail::git_oid_text(oid), last_error());
         return false;
     }
     const Object commit(raw);
@@ -265,12 +244,12 @@ bool Checkout::check_out(const git_oid& oid) {
     // git plugin's `checkout -f`; an existing work tree keeps local changes and says so.
     options.checkout_strategy = fresh_ ? GIT_CHECKOUT_FORCE : GIT_CHECKOUT_SAFE;
     if (git_checkout_tree(repo_.get(), commit.get(), &options) != 0) {
-        error_ = fmt::format("cannot check out revision {} in {}: {}", oid_text(oid),
+        error_ = fmt::format("cannot check out revision {} in {}: {}", detail::git_oid_text(oid),
                              request_.workspace.string(), last_error());
         return false;
     }
     if (git_repository_set_head_detached(repo_.get(), &oid) != 0) {
-        error_ = fmt::format("cannot move HEAD to {}: {}", oid_text(oid), last_error());
+        error_ = fmt::format("cannot move HEAD to {}: {}", detail::git_oid_text(oid), last_error());
         return false;
     }
     return true;
@@ -304,7 +283,7 @@ GitCheckoutResult Checkout::run() {
     if (!oid) {
         return fail(error_);
     }
-    const auto revision = oid_text(*oid);
+    const auto revision = detail::git_oid_text(*oid);
     say(request_.branch.empty()
             ? fmt::format("Checking out Revision {}", revision)
             : fmt::format("Checking out Revision {} ({})", revision, request_.branch));
