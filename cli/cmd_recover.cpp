@@ -122,7 +122,7 @@ public:
         std::string stale;
         const auto lock = runtime::EnvironmentLock::acquire(state_dir_, request, error, &stale);
         if (!lock) {
-            fmt::print(stderr, "ferry {}: environment {}: {}\n", command_, env, error);
+            fmt::print(stderr, "ferry {}: {}\n", command_, error);
             return 2;
         }
         if (!stale.empty()) {
@@ -188,7 +188,8 @@ private:
                 j["error"] = o.error;
                 j["complete"] = false;
             } else {
-                for (auto& [k, v] : o.report.to_json().items()) {
+                const auto report = o.report.to_json();
+                for (const auto& [k, v] : report.items()) {
                     j[k] = v;
                 }
             }

@@ -145,14 +145,39 @@ JournalRead with_effect_outcomes(JournalRead journal) {
             done[detail::text_of(record, "effect_id")] = record;
         }
     }
-    for (auto& record : journal.records) {
+    // Tags one push moved together point at one manifest; the tag compensator must know which
+    // of the tags sharing it the same rollback moves back anyway (runtime/compensate.hpp).
+    std::vector<const nlohmann::json*> tags;
+    for (const auto& record : journal.records) {
+        if (detail::text_of(record, "type") == "effect" &&
+            detail::text_of(record, "kind") == "tag") {
+            tags.push_back(&record);
+        }
+    }
+    std::vector<nlohmann::json> updated = journal.records;
+    for (std::size_t i = 0; i < updated.size(); ++i) {
+        auto& record = updated[i];
         if (detail::text_of(record, "type") != "effect") {
             continue;
         }
         if (const auto it = done.find(detail::text_of(record, "effect_id")); it != done.end()) {
             record["done"] = it->second;
         }
+        if (detail::text_of(record, "kind") != "tag") {
+            continue;
+        }
+        auto siblings = nlohmann::json::array();
+        for (const auto* other : tags) {
+            if (other != &journal.records[i] &&
+                detail::text_of(*other, "server") == detail::text_of(record, "server") &&
+                detail::text_of(*other, "repository") == detail::text_of(record, "repository")) {
+                siblings.push_back({{"tag", detail::text_of(*other, "tag")},
+                                    {"before", detail::text_of(*other, "before")}});
+            }
+        }
+        record["journal_tags"] = std::move(siblings);
     }
+    journal.records = std::move(updated);
     return journal;
 }
 
@@ -168,8 +193,9 @@ RollbackReport roll_back_run(RunRecord& record, const CompensatorTable& compensa
 }
 
 RollbackReport finish_failed_run(RunServices& services, RunRecord& record) {
-    if (journal_effects(read_journal(record.dir())).empty()) {
-        return {};
+    if (const auto journal = read_journal(record.dir());
+        journal.error.empty() && journal_effects(journal).empty()) {
+        return {}; // the run changed nothing (an unreadable journal is reported by roll_back_run)
     }
     CompensationContext context;
     context.config = services.config;

@@ -87,6 +87,40 @@ std::optional<std::vector<std::string>> tags_at(RegistryClient& client,
     return out;
 }
 
+// Of the `shared` tags, those this rollback moves back anyway (the journal's other tag effects)
+// are moved back now, or deleted along when they are new too; the rest would be lost, and are
+// returned (with why, when moving one back fails).
+std::vector<std::string> move_siblings_back(RegistryClient& client, const nlohmann::json& effect,
+                                            const std::string& repository,
+                                            const std::vector<std::string>& shared) {
+    std::vector<std::string> blocking;
+    const auto siblings = effect.value("journal_tags", nlohmann::json::array());
+    for (const auto& tag : shared) {
+        std::string before;
+        for (const auto& s : siblings) {
+            if (text_of(s, "tag") == tag) {
+                before = text_of(s, "before");
+            }
+        }
+        if (before == "absent") {
+            continue; // new in this run too: deleted along, as its own compensation would
+        }
+        if (before.empty()) {
+            blocking.push_back(tag);
+            continue;
+        }
+        const auto previous = client.get_manifest(repository, before);
+        const auto put =
+            previous.ok ? client.put_manifest(repository, tag, previous.media_type, previous.body)
+                        : ManifestPut{};
+        if (!put.ok) {
+            blocking.push_back(fmt::format("{} (moving it back to {} first failed: {})", tag,
+                                           before, previous.ok ? put.error : previous.error));
+        }
+    }
+    return blocking;
+}
+
 Compensation delete_new_tag(RegistryClient& client, const nlohmann::json& effect,
                             const std::string& repository, const std::string& tag,
                             const std::string& digest) {
@@ -107,12 +141,13 @@ Compensation delete_new_tag(RegistryClient& client, const nlohmann::json& effect
                                    "cannot be listed: {}",
                                    del.error, error));
     }
-    if (!shared->empty()) {
+    if (auto blocking = move_siblings_back(client, effect, repository, *shared);
+        !blocking.empty()) {
         return outcome(effect, false,
                        fmt::format("the registry did not delete the tag ({}); deleting manifest "
                                    "{} instead would also remove tag{} {}",
-                                   del.error, digest, shared->size() == 1 ? "" : "s",
-                                   fmt::join(*shared, ", ")));
+                                   del.error, digest, blocking.size() == 1 ? "" : "s",
+                                   fmt::join(blocking, ", ")));
     }
     const auto gone = client.delete_manifest(repository, digest);
     if (gone.ok || gone.not_found) {

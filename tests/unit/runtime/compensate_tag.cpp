@@ -170,3 +170,24 @@ TEST_CASE("a tag moved again since the run is left alone", "[compensate][tag]") 
     CHECK(c.detail.find("moved since") != std::string::npos);
     CHECK(f.repo.tags["2.0"] == f.old_digest);
 }
+
+TEST_CASE("tags one push moved together are undone together", "[compensate][tag]") {
+    Fixture f;
+    // The run moved v1 (from old) and made new, both at new_digest, in that order; the
+    // rollback undoes `new` first, while v1 still shares its manifest.
+    f.repo.tags["v1"] = f.new_digest;
+    f.repo.tags["new"] = f.new_digest;
+    auto moved = f.effect("v1", f.old_digest);
+    moved["effect_id"] = "Push/tag/1";
+    auto made = f.effect("new", "absent");
+    made["effect_id"] = "Push/tag/2";
+    JournalRead journal;
+    journal.records = {moved, made};
+    const auto annotated = with_effect_outcomes(journal);
+    auto c = f.undo(annotated.records[1]);
+    INFO(c.detail);
+    CHECK(c.restored);
+    CHECK(f.repo.tags.count("new") == 0);
+    CHECK(f.repo.tags["v1"] == f.old_digest); // moved back first, not lost with the manifest
+    CHECK(f.undo(annotated.records[0]).detail.find("already at") != std::string::npos);
+}
