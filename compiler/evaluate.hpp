@@ -36,6 +36,31 @@ struct EvalValue {
     friend bool operator==(const EvalValue&, const EvalValue&) = default;
 };
 
+/// The value as JSON (a list as an array): `Json` is nlohmann::json or nlohmann::ordered_json.
+template <typename Json>
+[[nodiscard]] Json to_json_value(const EvalValue& value) {
+    switch (value.kind) {
+    case EvalValue::Kind::null:
+        return nullptr;
+    case EvalValue::Kind::string:
+        return value.text;
+    case EvalValue::Kind::boolean:
+        return value.boolean;
+    case EvalValue::Kind::integer:
+        return value.integer;
+    case EvalValue::Kind::number:
+        return value.number;
+    case EvalValue::Kind::list: {
+        Json out = Json::array();
+        for (const auto& item : value.items) {
+            out.push_back(to_json_value<Json>(item));
+        }
+        return out;
+    }
+    }
+    return nullptr;
+}
+
 /// Groovy's toString(): what interpolation inserts (`null` for null).
 [[nodiscard]] std::string to_text(const EvalValue& value);
 /// Groovy truth: null, false, 0, "" and [] are false.

@@ -1,5 +1,6 @@
 // The variables a plan evaluates with: Jenkins' built-ins, parameters, environment blocks and
 // credential bindings (which are secrets: bound by name, never by value).
+#include "compiler/builtins.hpp"
 #include "compiler/plan_detail.hpp"
 
 #include <fmt/format.h>
@@ -27,17 +28,15 @@ std::optional<std::string> process_env(const Observations& obs, const std::strin
 void Planner::bind_builtins(Scope& scope) const {
     auto& e = scope.env;
     if (obs.build_number) {
-        const std::string n = std::to_string(*obs.build_number);
-        e["BUILD_NUMBER"] = value(n);
-        e["BUILD_ID"] = value(n);
-        e["BUILD_TAG"] = value(fmt::format("ferry-{}-{}", options.job_name, n));
+        for (auto& [name, v] :
+             build_variables(options.job_name, std::to_string(*obs.build_number))) {
+            e[name] = value(std::move(v));
+        }
     } else {
-        e["BUILD_NUMBER"] = e["BUILD_ID"] = e["BUILD_TAG"] = at_run_time();
+        for (auto& [name, v] : build_variables(options.job_name, "0")) {
+            e[name] = name.rfind("BUILD_", 0) == 0 ? at_run_time() : value(std::move(v));
+        }
     }
-    e["JOB_NAME"] = value(options.job_name);
-    e["JOB_BASE_NAME"] = value(options.job_name);
-    e["NODE_NAME"] = value("built-in");
-    e["EXECUTOR_NUMBER"] = value("0");
     e["WORKSPACE"] = at_run_time();
     e["FERRY_ENVIRONMENT"] = value(env.name);
     e["FERRY_NAMESPACE"] = value(env.namespace_name.value);
@@ -61,28 +60,12 @@ void Planner::bind_builtins(Scope& scope) const {
             e[name] = at_run_time();
         }
     } else {
-        e["GIT_COMMIT"] = value(git.commit);
-        const auto set_if = [&](const char* name, const std::string& v) {
-            if (!v.empty()) {
-                e[name] = value(v);
-            }
-        };
-        set_if("GIT_BRANCH", git.branch);
-        set_if("BRANCH_NAME", git.branch);
-        set_if("GIT_URL", git.remote_url);
-        set_if("GIT_AUTHOR_NAME", git.author_name);
-        set_if("GIT_AUTHOR_EMAIL", git.author_email);
-        set_if("GIT_COMMITTER_NAME", git.committer_name);
-        set_if("GIT_COMMITTER_EMAIL", git.committer_email);
-        if (!git.tags.empty()) {
-            e["TAG_NAME"] = value(git.tags.front());
-        }
-        if (git.previous_successful_commit) {
-            e["GIT_PREVIOUS_SUCCESSFUL_COMMIT"] = value(*git.previous_successful_commit);
+        for (auto& [name, v] : git_variables(git)) {
+            e[name] = value(std::move(v));
         }
     }
     // A CI's own values win: it knows which branch or tag it is building.
-    for (const char* name : {"BRANCH_NAME", "TAG_NAME", "CHANGE_ID", "CHANGE_TARGET"}) {
+    for (const auto& name : ci_override_variables()) {
         if (auto v = process_env(obs, name)) {
             e[name] = value(*v);
         }

@@ -5,32 +5,7 @@
 
 namespace ferry::compiler {
 namespace detail {
-namespace {
-
-Json eval_json(const EvalValue& v) {
-    switch (v.kind) {
-    case EvalValue::Kind::null:
-        return nullptr;
-    case EvalValue::Kind::string:
-        return v.text;
-    case EvalValue::Kind::boolean:
-        return v.boolean;
-    case EvalValue::Kind::integer:
-        return v.integer;
-    case EvalValue::Kind::number:
-        return v.number;
-    case EvalValue::Kind::list: {
-        Json out = Json::array();
-        for (const auto& item : v.items) {
-            out.push_back(eval_json(item));
-        }
-        return out;
-    }
-    }
-    return nullptr;
-}
-
-} // namespace
+namespace {} // namespace
 
 void Planner::report(const EvalError& error, std::string_view stage_name) {
     std::string message = error.message;
@@ -82,7 +57,7 @@ Json Planner::value_json(const ir::Value& v, const Scope& scope, bool report_err
         return nullptr;
     }
     if (e.value && !e.secret) {
-        return eval_json(*e.value);
+        return to_json_value<Json>(*e.value);
     }
     // Known only at run time: the runtime interpolates the template with Jenkins' rules.
     const bool gstring = v.expr->kind == grammar::syntax::ExprKind::gstring;

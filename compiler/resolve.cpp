@@ -26,29 +26,6 @@ struct BoundScope {
     }
 };
 
-nlohmann::json to_json_value(const EvalValue& v) {
-    switch (v.kind) {
-    case EvalValue::Kind::null:
-        return nullptr;
-    case EvalValue::Kind::string:
-        return v.text;
-    case EvalValue::Kind::boolean:
-        return v.boolean;
-    case EvalValue::Kind::integer:
-        return v.integer;
-    case EvalValue::Kind::number:
-        return v.number;
-    case EvalValue::Kind::list: {
-        nlohmann::json out = nlohmann::json::array();
-        for (const auto& item : v.items) {
-            out.push_back(to_json_value(item));
-        }
-        return out;
-    }
-    }
-    return nullptr;
-}
-
 /// Why an evaluation gave no value, for people (names, never values).
 std::string failure(const Evaluated& e, std::string_view what) {
     if (e.error) {
@@ -103,7 +80,7 @@ Resolved evaluate_parsed(std::string_view source, const RunScope& run, bool as_s
     if (as_string) {
         return {to_text(*e.value), {}};
     }
-    return {to_json_value(*e.value), {}};
+    return {to_json_value<nlohmann::json>(*e.value), {}};
 }
 
 ir::Value literal(const nlohmann::json& v) {

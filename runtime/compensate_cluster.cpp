@@ -173,9 +173,8 @@ Compensation compensate_secret(CompensationState& state, const nlohmann::json& e
     const auto what = fmt::format("secret {}/{} ({})", ns, name, kube->where());
     const auto before = effect.value("before", nlohmann::json::object());
     if (!before.is_object() || !before.value("existed", false)) {
-        const auto del = kube->kubectl({"delete", "secret", name, "-n", ns, "--ignore-not-found"});
-        if (!del.ok() && !is_not_found(del)) {
-            return outcome(effect, false, tool_failure("kubectl delete " + what, del));
+        if (auto failed = delete_created(*kube, "secret", name, ns, what); !failed.empty()) {
+            return outcome(effect, false, failed);
         }
         return outcome(effect, true, "deleted (the run created it)");
     }
@@ -225,10 +224,8 @@ Compensation compensate_configmap(CompensationState& state, const nlohmann::json
     const auto what = fmt::format("configmap {}/{} ({})", ns, name, kube->where());
     const auto before = effect.value("before", nlohmann::json::object());
     if (!before.is_object() || !before.value("existed", false)) {
-        const auto del =
-            kube->kubectl({"delete", "configmap", name, "-n", ns, "--ignore-not-found"});
-        if (!del.ok() && !is_not_found(del)) {
-            return outcome(effect, false, tool_failure("kubectl delete " + what, del));
+        if (auto failed = delete_created(*kube, "configmap", name, ns, what); !failed.empty()) {
+            return outcome(effect, false, failed);
         }
         return outcome(effect, true, "deleted (the run created it)");
     }
@@ -246,6 +243,15 @@ Compensation compensate_configmap(CompensationState& state, const nlohmann::json
         return outcome(effect, false, failed);
     }
     return outcome(effect, true, "previous data put back");
+}
+
+std::string delete_created(const KubeTools& kube, const std::string& resource,
+                           const std::string& name, const std::string& ns,
+                           const std::string& what) {
+    const auto del =
+        kube.kubectl({"delete", resource, name, "-n", ns, "--ignore-not-found", "--timeout=60s"});
+    return del.ok() || is_not_found(del) ? std::string()
+                                         : tool_failure("kubectl delete " + what, del);
 }
 
 std::string put_back(const KubeTools& kube, nlohmann::json object, const std::string& what) {

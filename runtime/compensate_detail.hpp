@@ -51,6 +51,12 @@ private:
 [[nodiscard]] std::string put_back(const KubeTools& kube, nlohmann::json object,
                                    const std::string& what);
 
+/// Deletes an object the run created (`kubectl delete --ignore-not-found`, waiting at most
+/// 60 s); already gone counts as deleted. Empty, or why not.
+[[nodiscard]] std::string delete_created(const KubeTools& kube, const std::string& resource,
+                                         const std::string& name, const std::string& ns,
+                                         const std::string& what);
+
 Compensation compensate_release(CompensationState& state, const nlohmann::json& effect);
 Compensation compensate_namespace(CompensationState& state, const nlohmann::json& effect);
 Compensation compensate_secret(CompensationState& state, const nlohmann::json& effect);

@@ -18,10 +18,8 @@ std::string undo_object(CompensationState& state, const KubeTools& kube,
     const auto name = text_of(entry, "name");
     const auto what = fmt::format("{}/{}", text_of(entry, "kind"), name);
     if (!entry.value("existed", false)) {
-        const auto del = kube.kubectl(
-            {"delete", resource, name, "-n", ns, "--ignore-not-found", "--timeout=60s"});
-        if (!del.ok() && !is_not_found(del)) {
-            return tool_failure("kubectl delete " + what, del);
+        if (auto failed = delete_created(kube, resource, name, ns, what); !failed.empty()) {
+            return failed;
         }
         done = "deleted " + what;
         return {};

@@ -2,6 +2,7 @@
 // environment, Jenkins' built-ins, parameters, ferry.yaml's variables, the pipeline's
 // `environment {}`, then each stage's. Credentials are read here, at run time, and every value
 // is handed to the masker before anything can print it.
+#include "compiler/builtins.hpp"
 #include "runtime/executor_detail.hpp"
 #include "runtime/process.hpp"
 
@@ -212,13 +213,9 @@ Flow Executor::pipeline_variables(Variables& vars, SecretDir& secrets) {
         vars.set(name, std::move(value));
     }
     const std::string number = plan.build_number ? std::to_string(*plan.build_number) : "1";
-    vars.set("BUILD_NUMBER", number);
-    vars.set("BUILD_ID", number);
-    vars.set("BUILD_TAG", fmt::format("ferry-{}-{}", plan.job, number));
-    vars.set("JOB_NAME", plan.job);
-    vars.set("JOB_BASE_NAME", plan.job);
-    vars.set("NODE_NAME", "built-in");
-    vars.set("EXECUTOR_NUMBER", "0");
+    for (auto& [name, value] : compiler::build_variables(plan.job, number)) {
+        vars.set(name, std::move(value));
+    }
     vars.set("WORKSPACE", services.workspace.string());
     vars.set("FERRY_ENVIRONMENT", plan.environment);
     vars.set("FERRY_NAMESPACE", plan.target.namespace_);
@@ -226,27 +223,11 @@ Flow Executor::pipeline_variables(Variables& vars, SecretDir& secrets) {
     if (!plan.target.registry.empty()) {
         vars.set("FERRY_REGISTRY", plan.target.registry);
     }
-    const auto set_if = [&](const char* name, const std::string& value) {
-        if (!value.empty()) {
-            vars.set(name, value);
-        }
-    };
-    set_if("GIT_COMMIT", git.commit);
-    set_if("GIT_BRANCH", git.branch);
-    set_if("BRANCH_NAME", git.branch);
-    set_if("GIT_URL", git.remote_url);
-    set_if("GIT_AUTHOR_NAME", git.author_name);
-    set_if("GIT_AUTHOR_EMAIL", git.author_email);
-    set_if("GIT_COMMITTER_NAME", git.committer_name);
-    set_if("GIT_COMMITTER_EMAIL", git.committer_email);
-    if (!git.tags.empty()) {
-        vars.set("TAG_NAME", git.tags.front());
-    }
-    if (git.previous_successful_commit) {
-        vars.set("GIT_PREVIOUS_SUCCESSFUL_COMMIT", *git.previous_successful_commit);
+    for (auto& [name, value] : compiler::git_variables(git)) {
+        vars.set(name, std::move(value));
     }
     // A CI's own values win: it knows which branch or tag it is building.
-    for (const char* name : {"BRANCH_NAME", "TAG_NAME", "CHANGE_ID", "CHANGE_TARGET"}) {
+    for (const auto& name : compiler::ci_override_variables()) {
         for (const auto& [key, value] : base) {
             if (key == name) {
                 vars.set(name, value);

@@ -177,7 +177,35 @@ std::optional<long long> int_param(const runtime::StepContext& context, std::str
 
 std::filesystem::path resolve(const runtime::StepContext& context, std::string_view path) {
     const std::filesystem::path given(path);
-    return given.is_absolute() ? given : context.cwd / given;
+    return given.is_absolute() ? given : (context.cwd / given).lexically_normal();
+}
+
+std::optional<std::vector<std::string>> string_list_param(const nlohmann::json& params,
+                                                          std::string_view name) {
+    const auto it = params.find(name);
+    if (it == params.end() || it->is_null()) {
+        return std::nullopt;
+    }
+    std::vector<std::string> out;
+    const auto add = [&out](const nlohmann::json& item) {
+        out.push_back(item.is_string() ? item.get<std::string>() : item.dump());
+    };
+    if (it->is_array()) {
+        for (const auto& item : *it) {
+            add(item);
+        }
+    } else {
+        add(*it);
+    }
+    return out;
+}
+
+const compiler::Registry* environment_registry(const runtime::RunServices& services) {
+    if (services.config == nullptr || services.environment == nullptr ||
+        !services.environment->registry) {
+        return nullptr;
+    }
+    return services.config->find_registry(services.environment->registry->value);
 }
 
 runtime::StepOutcome failure(std::string message) {

@@ -1,6 +1,6 @@
 #pragma once
-// What the basic step drivers share: reading evaluated parameters, resolving paths against
-// the step's directory, Ant-style file patterns, and outcomes.
+// What the step drivers share: reading evaluated parameters, resolving paths against the
+// step's directory, the environment's registry, Ant-style file patterns, and outcomes.
 
 #include "runtime/driver.hpp"
 
@@ -22,7 +22,13 @@ namespace ferry::stdlib::drivers::detail {
 [[nodiscard]] std::optional<long long> int_param(const runtime::StepContext& context,
                                                  std::string_view name);
 
-/// `path` relative to the step's directory (absolute paths are kept).
+/// A list parameter as strings (a lone value is a list of one; numbers as written, e.g.
+/// `ports: [8080]`); nullopt when absent.
+[[nodiscard]] std::optional<std::vector<std::string>>
+string_list_param(const nlohmann::json& params, std::string_view name);
+/// The registry of the run's environment, if it names one.
+[[nodiscard]] const compiler::Registry* environment_registry(const runtime::RunServices& services);
+/// `path` relative to the step's directory (absolute paths are kept), lexically normalised.
 [[nodiscard]] std::filesystem::path resolve(const runtime::StepContext& context,
                                             std::string_view path);
 

@@ -84,18 +84,6 @@ std::optional<runtime::Secret> pull_secret_document(const StepContext& context,
 
 } // namespace
 
-runtime::StepOutcome deploy_failure(std::string message) {
-    runtime::StepOutcome outcome;
-    outcome.result = runtime::BuildResult::failure;
-    outcome.message = std::move(message);
-    return outcome;
-}
-
-std::filesystem::path step_path(const StepContext& context, const std::string& path) {
-    const std::filesystem::path p(path);
-    return p.is_absolute() ? p : (context.cwd / p).lexically_normal();
-}
-
 std::optional<DeployTarget> resolve_deploy_target(const StepContext& context, bool needs_helm,
                                                   std::string& error) {
     const auto& services = context.services;

@@ -6,6 +6,7 @@
 #include "runtime/deploy_cluster.hpp"
 #include "runtime/deploy_shell.hpp"
 #include "runtime/driver.hpp"
+#include "stdlib/drivers/basic_support.hpp"
 
 #include <optional>
 #include <string>
@@ -33,13 +34,6 @@ resolve_deploy_target(const runtime::StepContext& context, bool needs_helm, std:
 /// The key that seals what the journal must keep secret (runtime/deploy_seal.hpp).
 [[nodiscard]] std::optional<runtime::SealKey> journal_key(const runtime::StepContext& context,
                                                           std::string& error);
-
-/// A failed outcome with `message`.
-[[nodiscard]] runtime::StepOutcome deploy_failure(std::string message);
-
-/// A path parameter made absolute against the step's working directory.
-[[nodiscard]] std::filesystem::path step_path(const runtime::StepContext& context,
-                                              const std::string& path);
 
 /// The drivers, with the shell to run kubectl and helm through.
 [[nodiscard]] runtime::StepOutcome helm_upgrade(runtime::StepContext& context,

@@ -78,7 +78,7 @@ std::optional<std::filesystem::path>
 local_chart(const StepContext& context, const runtime::KubeTools& kube, const std::string& chart,
             const std::filesystem::path& scratch, std::string& error) {
     if (!chart.starts_with("oci://")) {
-        auto path = step_path(context, chart);
+        auto path = resolve(context, chart);
         std::error_code ec;
         if (!std::filesystem::exists(path, ec)) {
             error = fmt::format("chart {} does not exist", path.string());
@@ -126,7 +126,7 @@ std::optional<HelmRequest> prepare(StepContext& context, const runtime::KubeTool
     }
     key.chart_digest = *digest;
     for (const auto& file : string_list(context.params.value("values", nlohmann::json()))) {
-        const auto path = step_path(context, file);
+        const auto path = resolve(context, file);
         const auto file_digest = runtime::chart_digest(path, error);
         if (!file_digest) {
             error = fmt::format("values file {}: {}", file, error);
@@ -231,19 +231,19 @@ StepOutcome deploy(StepContext& context, const runtime::KubeTools& kube, const s
     std::string error;
     const auto version = helm_version(kube, error);
     if (!version) {
-        return deploy_failure(error);
+        return failure(error);
     }
     const auto request = prepare(context, kube, ns, scratch, error);
     if (!request) {
-        return deploy_failure(error);
+        return failure(error);
     }
     runtime::DeployJournal journal(context.services.record, context.step.id, kube.target());
     if (error = prepare_namespace(context, kube, journal, ns); !error.empty()) {
-        return deploy_failure(error);
+        return failure(error);
     }
     const auto before = runtime::read_release(kube, ns, request->release);
     if (!before.error.empty()) {
-        return deploy_failure(before.error);
+        return failure(before.error);
     }
     nlohmann::json value{{"release", request->release},
                          {"namespace", ns},
@@ -268,7 +268,7 @@ StepOutcome deploy(StepContext& context, const runtime::KubeTools& kube, const s
                                    {"deployKey", request->key}},
                                   error);
     if (!id) {
-        return deploy_failure(error);
+        return failure(error);
     }
     std::vector<std::string> problems;
     const auto run = run_watching(context, kube, upgrade_args(context, *request, ns, *version), ns,
@@ -282,7 +282,7 @@ StepOutcome deploy(StepContext& context, const runtime::KubeTools& kube, const s
                 runtime::diagnose_pods(kube, ns, "app.kubernetes.io/instance=" + request->release);
         }
         log_lines(context, run.err);
-        return deploy_failure(
+        return failure(
             runtime::tool_failure(
                 fmt::format("helm upgrade {} ({}/{})", request->release, kube.target().context, ns),
                 run) +
@@ -291,12 +291,12 @@ StepOutcome deploy(StepContext& context, const runtime::KubeTools& kube, const s
                  : "\nwhat the cluster says:" + runtime::summarise_problems(problems)));
     }
     if (!journaled.empty()) {
-        return deploy_failure("cannot write the journal: " + journaled);
+        return failure("cannot write the journal: " + journaled);
     }
     if (!version->has_release_labels()) {
         if (error = fallback_key_configmap(kube, journal, ns, request->release, request->key);
             !error.empty()) {
-            return deploy_failure(error);
+            return failure(error);
         }
     }
     value["revision"] = after.revision;
@@ -347,7 +347,7 @@ StepOutcome helm_upgrade(StepContext& context, runtime::DeployShell& shell) {
     std::string error;
     const auto target = resolve_deploy_target(context, true, error);
     if (!target) {
-        return deploy_failure(error);
+        return failure(error);
     }
     const runtime::KubeTools kube(shell, target->cluster, target->kubectl, target->helm);
     std::error_code ec;

@@ -36,7 +36,7 @@ std::optional<std::vector<std::filesystem::path>> manifest_files(const StepConte
     }
     std::vector<std::filesystem::path> out;
     for (const auto& g : given) {
-        const auto path = step_path(context, g);
+        const auto path = resolve(context, g);
         std::error_code ec;
         if (std::filesystem::is_directory(path, ec)) {
             std::vector<std::filesystem::path> inside;
@@ -137,7 +137,7 @@ StepOutcome apply(StepContext& context, const runtime::KubeTools& kube, const st
     std::string error;
     const auto files = manifest_files(context, error);
     if (!files) {
-        return deploy_failure(error);
+        return failure(error);
     }
     runtime::ImagePins pins;
     {
@@ -151,11 +151,11 @@ StepOutcome apply(StepContext& context, const runtime::KubeTools& kube, const st
         std::stringstream text;
         text << in.rdbuf();
         if (!in) {
-            return deploy_failure(fmt::format("cannot read manifest {}", file.string()));
+            return failure(fmt::format("cannot read manifest {}", file.string()));
         }
         auto rewrite = runtime::rewrite_manifests(text.str(), file.string(), pins);
         if (!rewrite.ok()) {
-            return deploy_failure(rewrite.error);
+            return failure(rewrite.error);
         }
         for (const auto& line : rewrite.rewritten) {
             context.log(runtime::OutputStream::out,
@@ -167,36 +167,35 @@ StepOutcome apply(StepContext& context, const runtime::KubeTools& kube, const st
     const auto& env = *context.services.environment;
     for (const auto& object : objects) {
         if (!object.namespace_.empty() && !env.allows_namespace(object.namespace_)) {
-            return deploy_failure(fmt::format("{} {} names namespace '{}', outside environment "
-                                              "'{}''s allowedNamespaces",
-                                              object.kind, object.name, object.namespace_,
-                                              env.name));
+            return failure(fmt::format("{} {} names namespace '{}', outside environment "
+                                       "'{}''s allowedNamespaces",
+                                       object.kind, object.name, object.namespace_, env.name));
         }
     }
     runtime::DeployJournal journal(context.services.record, context.step.id, kube.target());
     if (error = prepare_namespace(context, kube, journal, ns); !error.empty()) {
-        return deploy_failure(error);
+        return failure(error);
     }
     const auto key = journal_key(context, error);
     if (!key) {
-        return deploy_failure(error);
+        return failure(error);
     }
     nlohmann::ordered_json before = nlohmann::ordered_json::array();
     for (const auto& object : objects) {
         auto entry = previous_state(kube, object, ns, *key, error);
         if (!entry) {
-            return deploy_failure(error);
+            return failure(error);
         }
         before.push_back(std::move(*entry));
     }
     const PrivateFile file(stream);
     if (!file.ok()) {
-        return deploy_failure("cannot write the rewritten manifests to a temporary file");
+        return failure("cannot write the rewritten manifests to a temporary file");
     }
     const auto id = journal.begin("manifests", ns,
                                   {{"namespace", ns}, {"before", {{"objects", before}}}}, error);
     if (!id) {
-        return deploy_failure(error);
+        return failure(error);
     }
     std::vector<std::string> args{"apply", "-n", ns, "-f", file.path().string()};
     const auto manager = context.params.value("fieldManager", std::string("ferry"));
@@ -214,11 +213,11 @@ StepOutcome apply(StepContext& context, const runtime::KubeTools& kube, const st
     }
     const auto journaled = journal.done(*id, {{"ok", run.ok()}});
     if (!run.ok()) {
-        return deploy_failure(runtime::tool_failure(
+        return failure(runtime::tool_failure(
             fmt::format("kubectl apply into {}/{}", kube.target().context, ns), run));
     }
     if (!journaled.empty()) {
-        return deploy_failure("cannot write the journal: " + journaled);
+        return failure("cannot write the journal: " + journaled);
     }
     nlohmann::json applied = nlohmann::json::array();
     for (const auto& object : objects) {
@@ -235,7 +234,7 @@ StepOutcome kubectl_apply(StepContext& context, runtime::DeployShell& shell) {
     std::string error;
     const auto target = resolve_deploy_target(context, false, error);
     if (!target) {
-        return deploy_failure(error);
+        return failure(error);
     }
     const runtime::KubeTools kube(shell, target->cluster, target->kubectl, {});
     return apply(context, kube, target->namespace_);

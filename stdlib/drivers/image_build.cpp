@@ -8,6 +8,7 @@
 #include "runtime/image_build.hpp"
 #include "runtime/image_build_hash.hpp"
 #include "runtime/probe_registry.hpp"
+#include "stdlib/drivers/basic_support.hpp"
 
 #include <fmt/format.h>
 
@@ -24,47 +25,12 @@ struct Failure {
     std::string message;
 };
 
-rt::StepOutcome failed(std::string message) {
-    rt::StepOutcome out;
-    out.result = rt::BuildResult::failure;
-    out.message = std::move(message);
-    return out;
-}
-
-const compiler::Registry* environment_registry(const rt::RunServices& services) {
-    if (services.config == nullptr || services.environment == nullptr ||
-        !services.environment->registry) {
-        return nullptr;
-    }
-    return services.config->find_registry(services.environment->registry->value);
-}
-
 std::optional<std::string> string_param(const nlohmann::json& params, const char* name) {
     const auto it = params.find(name);
     if (it == params.end() || !it->is_string()) {
         return std::nullopt;
     }
     return it->get<std::string>();
-}
-
-// A list parameter as strings (numbers written as numbers, e.g. ports: [8080]).
-std::optional<std::vector<std::string>> list_param(const nlohmann::json& params, const char* name) {
-    const auto it = params.find(name);
-    if (it == params.end() || it->is_null()) {
-        return std::nullopt;
-    }
-    std::vector<std::string> out;
-    const auto add = [&](const nlohmann::json& item) {
-        out.push_back(item.is_string() ? item.get<std::string>() : item.dump());
-    };
-    if (it->is_array()) {
-        for (const auto& item : *it) {
-            add(item);
-        }
-    } else {
-        add(*it);
-    }
-    return out;
 }
 
 std::vector<std::pair<std::string, std::string>> map_param(const nlohmann::json& params,
@@ -95,12 +61,12 @@ std::int64_t source_date_epoch(const rt::StepContext& context) {
 rt::ImageSettings settings_from(const rt::StepContext& context) {
     const auto& p = context.params;
     rt::ImageSettings s;
-    s.entrypoint = list_param(p, "entrypoint");
-    s.cmd = list_param(p, "cmd");
+    s.entrypoint = detail::string_list_param(p, "entrypoint");
+    s.cmd = detail::string_list_param(p, "cmd");
     s.env = map_param(p, "env");
     s.workdir = string_param(p, "workdir");
     s.user = string_param(p, "user");
-    s.ports = list_param(p, "ports").value_or(std::vector<std::string>{});
+    s.ports = detail::string_list_param(p, "ports").value_or(std::vector<std::string>{});
     if (const auto commit = context.variable("GIT_COMMIT"); commit && !commit->empty()) {
         s.labels["org.opencontainers.image.revision"] = *commit;
     }
@@ -134,7 +100,7 @@ std::variant<rt::BaseImage, Failure> resolve_base_image(const rt::StepContext& c
     if (base == "scratch") {
         return rt::BaseImage{};
     }
-    const auto full = compiler::resolve_image(base, environment_registry(context.services));
+    const auto full = compiler::resolve_image(base, detail::environment_registry(context.services));
     const auto reference = rt::parse_image_reference(full);
     if (!reference) {
         return Failure{fmt::format("buildImage: base {} is not an image reference", base)};
@@ -204,7 +170,7 @@ std::variant<Built, Failure> run_buildah(rt::StepContext& context, const fs::pat
         std::string(rt::digest_hex(rt::content_digest(context.services.workspace.string())))
             .substr(0, 16);
     build.env = context.env;
-    if (const auto* registry = environment_registry(context.services)) {
+    if (const auto* registry = detail::environment_registry(context.services)) {
         build.server = registry->server;
         auto endpoint = endpoint_for(context, registry->server);
         if (auto* failure = std::get_if<Failure>(&endpoint)) {
@@ -274,29 +240,30 @@ void publish(rt::StepContext& context, const std::string& name, const std::strin
 rt::StepOutcome build_image(rt::StepContext& context) {
     const auto name = string_param(context.params, "name");
     if (!name || name->empty()) {
-        return failed("buildImage: `name` is required");
+        return detail::failure("buildImage: `name` is required");
     }
     const auto dockerfile = string_param(context.params, "dockerfile");
     const auto base_name = string_param(context.params, "base");
     if (!dockerfile && !base_name) {
-        return failed("buildImage: give `base:` (an image, or `scratch`) for a native build, or "
-                      "`dockerfile:` for a buildah build");
+        return detail::failure(
+            "buildImage: give `base:` (an image, or `scratch`) for a native build, or "
+            "`dockerfile:` for a buildah build");
     }
     const auto reference = context.step.image.value_or(
-        compiler::resolve_image(*name, environment_registry(context.services)));
+        compiler::resolve_image(*name, detail::environment_registry(context.services)));
     const auto context_dir = context.cwd / string_param(context.params, "context").value_or(".");
 
     std::optional<rt::BaseImage> base;
     if (!dockerfile) { // the base first: a missing tag fails before any work
         auto resolved = resolve_base_image(context, *base_name);
         if (auto* failure = std::get_if<Failure>(&resolved)) {
-            return failed(failure->message);
+            return detail::failure(failure->message);
         }
         base = std::move(std::get<rt::BaseImage>(resolved));
     }
     auto prepared = prepare(context, context_dir, base);
     if (auto* failure = std::get_if<Failure>(&prepared)) {
-        return failed(failure->message);
+        return detail::failure(failure->message);
     }
     auto& prep = std::get<Prepared>(prepared);
 
@@ -306,7 +273,7 @@ rt::StepOutcome build_image(rt::StepContext& context) {
     std::string error;
     auto files = rt::context_inputs(prep.listing, stats, error);
     if (!files) {
-        return failed(fmt::format("buildImage: {}", error));
+        return detail::failure(fmt::format("buildImage: {}", error));
     }
     (void)stats.save(); // a stat cache that cannot be saved only costs a re-read next time
     const auto inputs = rt::build_inputs(prep.kind, prep.key_params, prep.base_digest,
@@ -334,7 +301,7 @@ rt::StepOutcome build_image(rt::StepContext& context) {
         auto result = base ? run_native(context, *base, std::move(prep.listing), store)
                            : run_buildah(context, context_dir, reference, store, cache);
         if (auto* failure = std::get_if<Failure>(&result)) {
-            return failed(failure->message);
+            return detail::failure(failure->message);
         }
         built = std::get<Built>(result);
         if (auto problem = rt::record_build(cache, key, inputs,

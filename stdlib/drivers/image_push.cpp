@@ -5,6 +5,7 @@
 
 #include "runtime/image_push.hpp"
 #include "runtime/probe_registry.hpp"
+#include "stdlib/drivers/basic_support.hpp"
 
 #include <fmt/format.h>
 #include <random>
@@ -13,40 +14,6 @@ namespace ferry::stdlib::drivers {
 namespace {
 
 namespace rt = ferry::runtime;
-
-rt::StepOutcome failed(std::string message) {
-    rt::StepOutcome out;
-    out.result = rt::BuildResult::failure;
-    out.message = std::move(message);
-    return out;
-}
-
-const compiler::Registry* environment_registry(const rt::RunServices& services) {
-    if (services.config == nullptr || services.environment == nullptr ||
-        !services.environment->registry) {
-        return nullptr;
-    }
-    return services.config->find_registry(services.environment->registry->value);
-}
-
-std::vector<std::string> tags_param(const nlohmann::json& params) {
-    std::vector<std::string> out;
-    const auto it = params.find("tags");
-    if (it == params.end() || it->is_null()) {
-        return out;
-    }
-    const auto add = [&](const nlohmann::json& v) {
-        out.push_back(v.is_string() ? v.get<std::string>() : v.dump());
-    };
-    if (it->is_array()) {
-        for (const auto& v : *it) {
-            add(v);
-        }
-    } else {
-        add(*it);
-    }
-    return out;
-}
 
 // The image a buildImage of this run stored under `name` (or under the same reference).
 std::optional<rt::RunImage> built_image(rt::RunServices& services, const std::string& name,
@@ -149,28 +116,30 @@ rt::StepOutcome push_image(rt::StepContext& context) {
     const auto& params = context.params;
     const auto name = params.value("name", std::string());
     if (name.empty()) {
-        return failed("pushImage: `name` is required");
+        return detail::failure("pushImage: `name` is required");
     }
-    const auto full = compiler::resolve_image(name, environment_registry(context.services));
+    const auto full = compiler::resolve_image(name, detail::environment_registry(context.services));
     const auto target = rt::parse_image_reference(full);
     if (!target || !target->digest.empty()) {
-        return failed(fmt::format("pushImage: {} is not an image reference to push to", full));
+        return detail::failure(
+            fmt::format("pushImage: {} is not an image reference to push to", full));
     }
-    auto tags = tags_param(params);
+    auto tags = detail::string_list_param(params, "tags").value_or(std::vector<std::string>{});
     if (tags.empty()) {
         tags.push_back(target->tag);
     }
     const auto image = built_image(context.services, name, full);
     if (!image || image->layout.empty()) {
-        return failed(fmt::format("pushImage: no image named '{}' was built earlier in this run "
-                                  "(a buildImage name: '{}' must run first)",
-                                  name, name));
+        return detail::failure(
+            fmt::format("pushImage: no image named '{}' was built earlier in this run "
+                        "(a buildImage name: '{}' must run first)",
+                        name, name));
     }
     rt::ImageStore store(image->layout);
     std::string error;
     const auto manifest = rt::read_stored_manifest(store, image->digest, error);
     if (!manifest) {
-        return failed(fmt::format("pushImage: {}", error));
+        return detail::failure(fmt::format("pushImage: {}", error));
     }
     std::uint64_t size = 0;
     for (const auto& blob : manifest->blobs) {
@@ -180,23 +149,24 @@ rt::StepOutcome push_image(rt::StepContext& context) {
         const auto text = it->is_string() ? it->get<std::string>() : it->dump();
         const auto limit = rt::parse_size(text);
         if (!limit) {
-            return failed(
+            return detail::failure(
                 fmt::format("pushImage: maxSize '{}' is not a size (e.g. 200MB, 1.5GiB)", text));
         }
         if (size > *limit) {
-            return failed(fmt::format("pushImage: image '{}' is {} bytes, over maxSize {} ({} "
-                                      "bytes); nothing was pushed",
-                                      name, size, text, *limit));
+            return detail::failure(
+                fmt::format("pushImage: image '{}' is {} bytes, over maxSize {} ({} "
+                            "bytes); nothing was pushed",
+                            name, size, text, *limit));
         }
     }
     if (context.cancel.cancelled()) {
-        auto out = failed("pushImage: " + context.cancel.message());
+        auto out = detail::failure("pushImage: " + context.cancel.message());
         out.result = rt::BuildResult::aborted;
         return out;
     }
     auto endpoint = endpoint_for(context, target->server, error);
     if (!endpoint) {
-        return failed(fmt::format("pushImage: {}", error));
+        return detail::failure(fmt::format("pushImage: {}", error));
     }
     rt::RegistryClient client(std::move(*endpoint));
     TagJournal journal(context);
@@ -213,7 +183,7 @@ rt::StepOutcome push_image(rt::StepContext& context) {
                                        target->repository, tags, options);
     journal.done(report.moved);
     if (!report.ok()) {
-        return failed(fmt::format("pushImage: {}", report.error));
+        return detail::failure(fmt::format("pushImage: {}", report.error));
     }
     const auto reference =
         fmt::format("{}/{}:{}", target->server, target->repository, tags.front());
