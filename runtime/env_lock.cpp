@@ -1,5 +1,7 @@
 #include "runtime/env_lock.hpp"
 
+#include "runtime/files.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -18,16 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-std::string safe_segment(std::string_view name) {
-    std::string out;
-    for (char c : name) {
-        const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                           (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
-        out += plain ? c : '_';
-    }
-    return out.empty() || out[0] == '.' ? "_" + out : out;
-}
 
 std::string now_rfc3339() {
     const std::time_t t = std::time(nullptr);
@@ -97,7 +89,7 @@ bool write_holder(int fd, const LockHolder& h) {
 } // namespace
 
 fs::path lock_path(const fs::path& state_dir, std::string_view environment) {
-    return state_dir / "locks" / (safe_segment(environment) + ".lock");
+    return state_dir / "locks" / (path_segment(environment) + ".lock");
 }
 
 std::optional<LockHolder> read_lock_holder(const fs::path& path) {

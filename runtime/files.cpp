@@ -1,6 +1,7 @@
 #include "runtime/files.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
@@ -127,6 +128,56 @@ std::string write_atomically(const fs::path& path, const std::string& content) {
         return fmt::format("{}: cannot replace: {}", path.string(), ec.message());
     }
     return {};
+}
+
+namespace {
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    return -1;
+}
+
+} // namespace
+
+std::string path_segment(std::string_view name) {
+    if (name.empty()) {
+        return "_";
+    }
+    std::string out;
+    for (const char c : name) {
+        const auto u = static_cast<unsigned char>(c);
+        if (std::isalnum(u) != 0 || c == '_' || c == '-' || (c == '.' && !out.empty())) {
+            out += c;
+        } else {
+            out += fmt::format("%{:02X}", u);
+        }
+    }
+    return out;
+}
+
+std::string from_path_segment(std::string_view segment) {
+    std::string out;
+    for (std::size_t i = 0; i < segment.size(); ++i) {
+        if (segment[i] == '%' && i + 2 < segment.size()) {
+            const int high = hex_value(segment[i + 1]);
+            const int low = hex_value(segment[i + 2]);
+            if (high >= 0 && low >= 0) {
+                out += static_cast<char>(high * 16 + low);
+                i += 2;
+                continue;
+            }
+        }
+        out += segment[i];
+    }
+    return out;
 }
 
 } // namespace ferry::runtime

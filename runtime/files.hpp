@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -34,6 +35,12 @@ struct Expansion {
     std::vector<std::filesystem::path> missing;
 };
 [[nodiscard]] Expansion expand_paths(const std::vector<std::filesystem::path>& paths);
+
+/// One path segment for a name (a pipeline, an environment): letters, digits, `.` (not first),
+/// `_` and `-` kept, everything else as %XX, so no name can climb out of its directory.
+[[nodiscard]] std::string path_segment(std::string_view name);
+/// The inverse of path_segment, for display (`%XX` decoded); the text itself when malformed.
+[[nodiscard]] std::string from_path_segment(std::string_view segment);
 
 /// Replaces `path`'s content atomically (write to a temporary file, then rename).
 /// Returns an error message, or an empty string on success.

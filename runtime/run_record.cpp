@@ -220,7 +220,7 @@ private:
 } // namespace
 
 fs::path runs_dir(const fs::path& state_dir, std::string_view pipeline) {
-    return state_dir / "runs" / detail::path_segment(pipeline);
+    return state_dir / "runs" / path_segment(pipeline);
 }
 
 fs::path step_log_path(const fs::path& run_dir, std::string_view step_id) {

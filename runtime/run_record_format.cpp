@@ -14,19 +14,6 @@ std::string string_field(const nlohmann::json& j, const char* key) {
     return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    return -1;
-}
-
 // Checks `format` and `version` of a record's first object; empty when they are ours.
 std::string check_format(const nlohmann::json& j, std::string_view format, const char* what,
                          const std::filesystem::path& path) {
@@ -47,39 +34,6 @@ std::string check_format(const nlohmann::json& j, std::string_view format, const
 }
 
 } // namespace
-
-std::string path_segment(std::string_view name) {
-    if (name.empty()) {
-        return "_";
-    }
-    std::string out;
-    for (const char c : name) {
-        const auto u = static_cast<unsigned char>(c);
-        if (std::isalnum(u) != 0 || c == '_' || c == '-' || (c == '.' && !out.empty())) {
-            out += c;
-        } else {
-            out += fmt::format("%{:02X}", u);
-        }
-    }
-    return out;
-}
-
-std::string from_path_segment(std::string_view segment) {
-    std::string out;
-    for (std::size_t i = 0; i < segment.size(); ++i) {
-        if (segment[i] == '%' && i + 2 < segment.size()) {
-            const int high = hex_value(segment[i + 1]);
-            const int low = hex_value(segment[i + 2]);
-            if (high >= 0 && low >= 0) {
-                out += static_cast<char>(high * 16 + low);
-                i += 2;
-                continue;
-            }
-        }
-        out += segment[i];
-    }
-    return out;
-}
 
 nlohmann::ordered_json header_json(const RunHeader& header) {
     nlohmann::ordered_json j;

@@ -14,11 +14,6 @@ inline constexpr std::string_view result_format = "ferry-run-result";
 inline constexpr std::string_view journal_file = "journal.ndjson";
 inline constexpr std::string_view result_file = "result.json";
 
-/// One path segment for a name: letters, digits, `.` (not first), `_`, `-` kept, rest %XX.
-[[nodiscard]] std::string path_segment(std::string_view name);
-/// The inverse of path_segment for display (`%XX` decoded); the text itself when malformed.
-[[nodiscard]] std::string from_path_segment(std::string_view segment);
-
 /// The journal's first line as an object: format and version first, then the header.
 [[nodiscard]] nlohmann::ordered_json header_json(const RunHeader& header);
 /// Parses the first line; empty `error` on success. `path` names the file in messages.

@@ -1,6 +1,7 @@
 // Reading run records back (ferry history, ferry logs, ferry recover, the executor's `changed`
 // condition). Every reader reports what is wrong with a record, with its path and line, and
 // never throws: a record may be torn by a crash, damaged by hand or written by a newer ferry.
+#include "runtime/files.hpp"
 #include "runtime/run_record.hpp"
 #include "runtime/run_record_format.hpp"
 
@@ -90,7 +91,7 @@ RunSummary summarise(const std::string& pipeline, long long number, const fs::pa
 }
 
 void list_pipeline(const fs::path& pipeline_dir, std::vector<RunSummary>& out) {
-    const auto pipeline = detail::from_path_segment(pipeline_dir.filename().string());
+    const auto pipeline = from_path_segment(pipeline_dir.filename().string());
     std::error_code ec;
     std::vector<RunSummary> runs;
     for (fs::directory_iterator it(pipeline_dir, ec), end; !ec && it != end; it.increment(ec)) {

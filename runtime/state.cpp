@@ -20,23 +20,6 @@
 namespace ferry::runtime {
 namespace {
 
-// A file-name-safe form of a name: letters, digits, `.`, `_` and `-` kept, the rest %XX.
-std::string file_safe(std::string_view name) {
-    if (name.empty()) {
-        return "_";
-    }
-    std::string out;
-    for (const char c : name) {
-        const auto u = static_cast<unsigned char>(c);
-        if (std::isalnum(u) != 0 || c == '_' || c == '-' || (c == '.' && !out.empty())) {
-            out += c;
-        } else {
-            out += fmt::format("%{:02X}", u);
-        }
-    }
-    return out;
-}
-
 BuildStateRead error_at(const std::filesystem::path& path, std::string message) {
     return {std::nullopt, path,
             fmt::format("{}: {} (ferry will not overwrite it; move it away to start the build "
@@ -108,7 +91,8 @@ BuildStateRead update(const std::filesystem::path& state_dir, std::string_view p
 
 std::filesystem::path build_state_path(const std::filesystem::path& state_dir,
                                        std::string_view pipeline, std::string_view environment) {
-    return state_dir / "builds" / (file_safe(pipeline) + "@" + file_safe(environment) + ".json");
+    return state_dir / "builds" /
+           (path_segment(pipeline) + "@" + path_segment(environment) + ".json");
 }
 
 BuildStateRead parse_build_state(std::string_view text, const std::filesystem::path& path) {
