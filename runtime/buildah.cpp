@@ -1,12 +1,12 @@
 // Running buildah: bud into a private vfs store, push to an OCI layout, import the blobs.
 #include "runtime/buildah.hpp"
 
+#include "runtime/docker_config.hpp"
 #include "runtime/image_build.hpp"
 
 #include <deque>
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 namespace ferry::runtime {
@@ -153,21 +153,6 @@ std::vector<std::string> buildah_bud_args(const BuildahBuild& build,
     return args;
 }
 
-std::string buildah_auth_json(const std::string& server, const RegistryAuth& auth) {
-    nlohmann::json entry = nlohmann::json::object();
-    if (!auth.username.empty() || !auth.password.empty()) {
-        entry["auth"] =
-            detail::base64_encode(auth.username.reveal() + ":" + auth.password.reveal());
-    }
-    if (auth.identity_token) {
-        entry["identitytoken"] = auth.identity_token->reveal();
-    }
-    if (auth.registry_token) {
-        entry["registrytoken"] = auth.registry_token->reveal();
-    }
-    return nlohmann::json{{"auths", {{server, entry}}}}.dump();
-}
-
 BuildahResult build_with_buildah(const BuildahBuild& build, ImageStore& store,
                                  const Cancellation& cancel, const LineSink& log) {
     BuildahResult out;
@@ -180,7 +165,8 @@ BuildahResult build_with_buildah(const BuildahBuild& build, ImageStore& store,
     std::optional<fs::path> authfile;
     if (build.auth) {
         authfile = scratch.path() / "auth.json";
-        if (out.error = write_private(*authfile, buildah_auth_json(build.server, *build.auth));
+        if (out.error =
+                write_private(*authfile, dockerconfigjson(build.server, *build.auth).reveal());
             !out.error.empty()) {
             return out;
         }

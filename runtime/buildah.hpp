@@ -46,9 +46,6 @@ struct BuildahResult {
 buildah_bud_args(const BuildahBuild& build, const std::optional<std::filesystem::path>& authfile,
                  const std::optional<std::filesystem::path>& cert_dir);
 
-/// The auth file's JSON for `server` (docker config.json form).
-[[nodiscard]] std::string buildah_auth_json(const std::string& server, const RegistryAuth& auth);
-
 /// Builds, exports and imports; `log` receives buildah's output lines.
 [[nodiscard]] BuildahResult build_with_buildah(const BuildahBuild& build, ImageStore& store,
                                                const Cancellation& cancel, const LineSink& log);

@@ -143,30 +143,14 @@ Flow Executor::legacy_parallel(const compiler::PlanStep& step, const nlohmann::j
         branches.back().second.push_back(child);
     }
     const bool fail_fast = params.value("failFast", false);
-    Cancellation group(frame.cancel);
-    std::vector<Flow> flows(branches.size());
-    std::vector<std::thread> threads;
-    for (std::size_t i = 0; i < branches.size(); ++i) {
-        threads.emplace_back([&, i] {
+    return run_branches(
+        branches.size(), frame.cancel, fail_fast,
+        [&](std::size_t i, const Cancellation& group) {
             Frame inner = frame;
             inner.cancel = &group;
-            flows[i] = run_steps(branches[i].second, inner);
-            if (fail_fast && flows[i].end == Flow::End::error) {
-                group.cancel(CancelReason::fail_fast,
-                             fmt::format("Failed in branch {}", branches[i].first));
-            }
-        });
-    }
-    for (auto& t : threads) {
-        t.join();
-    }
-    for (const auto& f : flows) {
-        if (f.end == Flow::End::error ||
-            (f.end == Flow::End::interrupted && f.reason != CancelReason::fail_fast)) {
-            return f;
-        }
-    }
-    return {};
+            return run_steps(branches[i].second, inner);
+        },
+        [&](std::size_t i) { return branches[i].first; });
 }
 
 Flow Executor::with_credentials(const compiler::PlanStep& step, const nlohmann::json& params,

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -81,6 +82,14 @@ struct Flow {
         return {End::interrupted, cancel.message(), cancel.reason()};
     }
 };
+
+/// Runs `count` branches at once, each on its own thread under one child token of `parent`
+/// (parallel stages, matrix cells, the legacy parallel step). With `fail_fast` the first branch
+/// that fails cancels its siblings. The first real failure wins over the branches it aborted;
+/// else the first branch that did not end normally; else normal.
+[[nodiscard]] Flow run_branches(std::size_t count, const Cancellation* parent, bool fail_fast,
+                                const std::function<Flow(std::size_t, const Cancellation&)>& run,
+                                const std::function<std::string(std::size_t)>& name);
 
 /// The result a stage (or the pipeline frame) earned so far: only ever gets worse.
 struct StageRun {

@@ -192,24 +192,32 @@ Flow Executor::run_parallel(const Json& node, const Variables& vars, const Cance
     (void)stage;
     const Json& branches = member(node, "stages");
     const bool fail_fast = node.value("failFast", false);
-    Cancellation group(&cancel);
-    std::vector<Flow> flows(branches.size());
+    return run_branches(
+        branches.size(), &cancel, fail_fast,
+        [&](std::size_t i, const Cancellation& group) {
+            return run_stage(branches[i], vars, group);
+        },
+        [&](std::size_t i) { return branches[i].value("name", std::string("?")); });
+}
+
+Flow run_branches(std::size_t count, const Cancellation* parent, bool fail_fast,
+                  const std::function<Flow(std::size_t, const Cancellation&)>& run,
+                  const std::function<std::string(std::size_t)>& name) {
+    Cancellation group(parent);
+    std::vector<Flow> flows(count);
     std::vector<std::thread> threads;
-    threads.reserve(branches.size());
-    for (std::size_t i = 0; i < branches.size(); ++i) {
+    threads.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
         threads.emplace_back([&, i] {
-            flows[i] = run_stage(branches[i], vars, group);
+            flows[i] = run(i, group);
             if (fail_fast && flows[i].end == Flow::End::error) {
-                group.cancel(CancelReason::fail_fast,
-                             fmt::format("Failed in branch {}",
-                                         branches[i].value("name", std::string("?"))));
+                group.cancel(CancelReason::fail_fast, fmt::format("Failed in branch {}", name(i)));
             }
         });
     }
     for (auto& t : threads) {
         t.join();
     }
-    // The first real failure wins over the branches it aborted.
     for (const auto& f : flows) {
         if (f.end == Flow::End::error ||
             (f.end == Flow::End::interrupted && f.reason != CancelReason::fail_fast)) {

@@ -1,4 +1,5 @@
 #include "runtime/buildah.hpp"
+#include "runtime/docker_config.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -42,6 +43,6 @@ TEST_CASE("buildah: bud arguments and the auth file", "[buildah]") {
     rt::RegistryAuth auth;
     auth.username = rt::Secret("ferry");
     auth.password = rt::Secret("pw");
-    const auto json = nlohmann::json::parse(rt::buildah_auth_json("reg:5000", auth));
+    const auto json = nlohmann::json::parse(rt::dockerconfigjson("reg:5000", auth).reveal());
     CHECK(json["auths"]["reg:5000"]["auth"] == "ZmVycnk6cHc=");
 }
