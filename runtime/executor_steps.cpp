@@ -80,12 +80,8 @@ Flow Executor::run_step(const compiler::PlanStep& step, const Frame& frame) {
         StepContext context{step,      std::move(params.value), frame.vars->pairs(),
                             frame.cwd, *frame.cancel,           services,
                             {}};
-        std::string last_trace; // `sh -x` echoes each command as `+ cmd` on stderr
         context.log = [&](OutputStream stream, std::string_view line) {
             const std::string masked = mask(line);
-            if (stream == OutputStream::err && masked.rfind("+ ", 0) == 0) {
-                last_trace = masked.substr(2);
-            }
             const char* name = stream == OutputStream::out ? "out" : "err";
             if (services.record != nullptr) {
                 services.record->step_log(step.id).write_line(name, masked);
@@ -113,10 +109,6 @@ Flow Executor::run_step(const compiler::PlanStep& step, const Frame& frame) {
                        ? Flow::interrupted(*frame.cancel)
                        : Flow{Flow::End::interrupted, message, CancelReason::interrupted};
         } else if (outcome.result != BuildResult::success) {
-            if (!last_trace.empty() && message.find(last_trace) == std::string::npos) {
-                message = fmt::format("{} (the failing command: {})",
-                                      message.empty() ? "failed" : message, last_trace);
-            }
             flow = Flow::error(fmt::format("stage '{}', {} at {}: {}", step.stage_name, step.kind,
                                            where(step), message.empty() ? "failed" : message));
         }

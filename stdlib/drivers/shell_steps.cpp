@@ -125,15 +125,26 @@ runtime::StepOutcome run_script(runtime::StepContext& context, const Interpreter
     spec.args.assign(command.begin() + 1, command.end());
     spec.cwd = context.cwd;
     spec.env = context.env;
+    std::string last_trace; // `sh -x` echoes each command as `+ cmd` on stderr
     const auto result = run_process(
         spec,
-        [&](runtime::OutputStream stream, std::string_view line) { context.log(stream, line); },
+        [&](runtime::OutputStream stream, std::string_view line) {
+            if (stream == runtime::OutputStream::err && line.rfind("+ ", 0) == 0) {
+                last_trace = line.substr(2);
+            }
+            context.log(stream, line);
+        },
         context.cancel);
     nlohmann::json value = nullptr;
     if (return_stdout) {
         value = read_whole(output_path);
     }
-    return outcome_of(result, return_status, std::move(value));
+    auto outcome = outcome_of(result, return_status, std::move(value));
+    if (outcome.result == runtime::BuildResult::failure && !last_trace.empty()) {
+        // Name the command that failed, not only its status (the executor masks messages).
+        outcome.message += fmt::format(" (the failing command: {})", last_trace);
+    }
+    return outcome;
 }
 
 } // namespace

@@ -26,7 +26,7 @@ TEST_CASE("sh stops at the first failing command, as -e does", "[sh]") {
     DriverHarness h;
     const auto outcome = h.run("sh", {{"script", "echo one\nfalse\necho never"}});
     CHECK(outcome.result == BuildResult::failure);
-    CHECK(outcome.message == "script returned exit code 1");
+    CHECK(outcome.message == "script returned exit code 1 (the failing command: false)");
     CHECK(h.output() == std::vector<std::string>{"one"});
 }
 
@@ -41,7 +41,7 @@ TEST_CASE("sh returnStdout returns the output with its trailing newline, unlogge
           std::vector<std::string>{"+ echo v1.2", "+ echo note", "note"});
     const auto failed = h.run("sh", {{"script", "exit 4"}, {"returnStdout", true}});
     CHECK(failed.result == BuildResult::failure);
-    CHECK(failed.message == "script returned exit code 4");
+    CHECK(failed.message == "script returned exit code 4 (the failing command: exit 4)");
 }
 
 TEST_CASE("sh returnStatus makes a non-zero exit a value, not a failure", "[sh]") {
@@ -66,7 +66,8 @@ TEST_CASE("sh reports a missing command with the shell's status", "[sh]") {
     DriverHarness h;
     const auto outcome = h.run("sh", {{"script", "no-such-tool-ferry --version"}});
     CHECK(outcome.result == BuildResult::failure);
-    CHECK(outcome.message == "script returned exit code 127");
+    CHECK(outcome.message ==
+          "script returned exit code 127 (the failing command: no-such-tool-ferry --version)");
     const auto err = h.output(OutputStream::err);
     REQUIRE(err.size() == 2);
     CHECK(err[1].find("no-such-tool-ferry") != std::string::npos);
