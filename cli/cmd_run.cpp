@@ -3,9 +3,12 @@
 #include "cli/cmd_run.hpp"
 
 #include "cli/pipeline_setup.hpp"
+#include "runtime/compensate.hpp"
+#include "runtime/env_lock.hpp"
 #include "runtime/executor.hpp"
 #include "runtime/git.hpp"
 #include "runtime/state.hpp"
+#include "runtime/transaction.hpp"
 #include "stdlib/drivers/drivers.hpp"
 
 #include <cstdio>
@@ -110,6 +113,34 @@ std::optional<int> use_saved_plan(const std::string& file, const compiler::Plan&
 }
 
 /// The reporters the options and the terminal call for. Exit code on failure.
+// The events of a rollback after a failed run: `rollback.started`, one `effect.compensated`
+// per effect (data: effect_id, kind, target, restored, detail), then `rollback.finished`.
+runtime::RollbackObserver rollback_events(runtime::Reporters& reporters,
+                                          const runtime::Masker& masker) {
+    runtime::RollbackObserver observer;
+    observer.started = [&reporters](std::size_t effects) {
+        runtime::Event event;
+        event.type = "rollback.started";
+        event.message = fmt::format("undoing {} change{} of this run, newest first", effects,
+                                    effects == 1 ? "" : "s");
+        event.data = {{"effects", effects}};
+        reporters.report(event);
+    };
+    observer.compensated = [&reporters, &masker](const runtime::Compensation& c) {
+        runtime::Event event;
+        event.type = "effect.compensated";
+        event.result = c.restored ? "SUCCESS" : "FAILURE";
+        event.message = masker.mask(runtime::format_compensation(c));
+        event.data = {{"effect_id", c.effect_id},
+                      {"kind", c.kind},
+                      {"target", masker.mask(c.target)},
+                      {"restored", c.restored},
+                      {"detail", masker.mask(c.detail)}};
+        reporters.report(event);
+    };
+    return observer;
+}
+
 std::optional<int> add_reporters(const RunArgs& a, runtime::Reporters& reporters,
                                  const std::string& job) {
     const auto ci = runtime::detect_ci(real_getenv);
@@ -156,6 +187,31 @@ int run(const RunArgs& a) {
     const fs::path workspace = fs::absolute(fs::current_path());
     const fs::path state_dir = runtime::git_work_tree(workspace).value_or(workspace) /
                                std::string(runtime::state_dir_name);
+    // One run at a time per environment, and none while an earlier run's changes are neither
+    // committed nor rolled back (docs/deploys.md).
+    runtime::LockRequest lock_request;
+    lock_request.environment = plan.environment;
+    lock_request.holder.pipeline = plan.job;
+    std::string lock_error;
+    std::string stale;
+    const auto lock =
+        runtime::EnvironmentLock::acquire(state_dir, lock_request, lock_error, &stale);
+    if (!lock) {
+        fmt::print(stderr, "ferry run: {}\n", lock_error);
+        return 2;
+    }
+    if (!stale.empty()) {
+        fmt::print(stderr, "ferry run: note: {}\n", stale);
+    }
+    if (const auto unfinished = runtime::unfinished_runs(state_dir, plan.environment);
+        !unfinished.empty()) {
+        fmt::print(stderr,
+                   "ferry run: run {} of '{}' in environment {} did not finish, and its changes "
+                   "are not rolled back: run `ferry recover --env {}` first\n",
+                   unfinished.front().number, unfinished.front().pipeline, plan.environment,
+                   plan.environment);
+        return 2;
+    }
     long long number = 0;
     if (auto ci = real_getenv("BUILD_NUMBER");
         ci && !ci->empty() && ci->find_first_not_of("0123456789") == std::string::npos) {
@@ -203,8 +259,13 @@ int run(const RunArgs& a) {
         const auto drivers = stdlib::drivers::builtin_drivers();
         outcome = runtime::execute(services, drivers, reporters, root, options);
     }
-    if (auto failed = reporters.finish(); !failed.empty()) {
-        fmt::print(stderr, "ferry run: {}\n", masker.mask(failed));
+    int exit_code = outcome.exit_code;
+    if (outcome.result == runtime::BuildResult::success ||
+        outcome.result == runtime::BuildResult::unstable) {
+        // The run's effects stay: commit them so that nothing rolls them back later.
+        if (auto failed = runtime::commit_run(*record); !failed.empty()) {
+            fmt::print(stderr, "ferry run: {}\n", failed);
+        }
     }
     if (outcome.result == runtime::BuildResult::success) {
         auto recorded =
@@ -213,7 +274,26 @@ int run(const RunArgs& a) {
             fmt::print(stderr, "ferry run: {}\n", recorded.error);
         }
     }
-    return outcome.exit_code;
+    if (outcome.result == runtime::BuildResult::failure ||
+        outcome.result == runtime::BuildResult::aborted) {
+        // A run is a transaction: undo everything it changed, newest first, reported as events.
+        const auto rollback =
+            runtime::finish_failed_run(services, *record, rollback_events(reporters, masker));
+        if (!rollback.compensations.empty()) {
+            runtime::Event finished;
+            finished.type = "rollback.finished";
+            finished.result = rollback.complete() ? "SUCCESS" : "FAILURE";
+            finished.message = masker.mask(runtime::format_rollback_summary(rollback));
+            finished.data = {{"complete", rollback.complete()},
+                             {"effects", rollback.compensations.size()}};
+            reporters.report(finished);
+            exit_code = rollback.complete() ? outcome.exit_code : 5;
+        }
+    }
+    if (auto failed = reporters.finish(); !failed.empty()) {
+        fmt::print(stderr, "ferry run: {}\n", masker.mask(failed));
+    }
+    return exit_code;
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 #include "runtime/cluster_probe.hpp"
 #include "runtime/compensate_detail.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <map>
@@ -181,18 +182,23 @@ JournalRead with_effect_outcomes(JournalRead journal) {
     return journal;
 }
 
-RollbackReport roll_back_run(RunRecord& record, const CompensatorTable& compensators) {
+RollbackReport roll_back_run(RunRecord& record, const CompensatorTable& compensators,
+                             const RollbackObserver& observer) {
     auto journal = read_journal(record.dir());
     if (!journal.error.empty()) {
         RollbackReport report;
         report.compensations.push_back({"", "journal", record.dir().string(), false,
                                         "cannot read the journal: " + journal.error});
+        if (observer.compensated) {
+            observer.compensated(report.compensations.back());
+        }
         return report;
     }
-    return roll_back(with_effect_outcomes(std::move(journal)), compensators, record);
+    return roll_back(with_effect_outcomes(std::move(journal)), compensators, record, observer);
 }
 
-RollbackReport finish_failed_run(RunServices& services, RunRecord& record) {
+RollbackReport finish_failed_run(RunServices& services, RunRecord& record,
+                                 const RollbackObserver& observer) {
     if (const auto journal = read_journal(record.dir());
         journal.error.empty() && journal_effects(journal).empty()) {
         return {}; // the run changed nothing (an unreadable journal is reported by roll_back_run)
@@ -202,32 +208,39 @@ RollbackReport finish_failed_run(RunServices& services, RunRecord& record) {
     context.environment = services.environment;
     context.credential_sources = services.credential_sources;
     context.getenv = services.getenv;
-    return roll_back_run(record, make_compensators(std::move(context)));
+    return roll_back_run(record, make_compensators(std::move(context)), observer);
 }
 
 std::string commit_run(RunRecord& record) {
     return record.append({{"type", "commit"}});
 }
 
-std::string format_rollback_report(const RollbackReport& report) {
-    std::string out;
-    int restored = 0;
-    for (const auto& c : report.compensations) {
-        restored += c.restored ? 1 : 0;
-        out += fmt::format("  {:<13} {} {}: {}\n", c.restored ? "restored" : "NOT RESTORED", c.kind,
-                           c.target, c.detail);
-    }
+std::string format_compensation(const Compensation& c) {
+    return fmt::format("{:<13} {} {}: {}", c.restored ? "restored" : "NOT RESTORED", c.kind,
+                       c.target, c.detail);
+}
+
+std::string format_rollback_summary(const RollbackReport& report) {
     const auto total = report.compensations.size();
     if (total == 0) {
-        out += "nothing to undo\n";
-    } else if (report.complete()) {
-        out += fmt::format("rollback complete: {} effect{} undone\n", total, total == 1 ? "" : "s");
-    } else {
-        out += fmt::format("rollback incomplete: {} of {} effects undone; fix what is said above "
-                           "and run `ferry recover`\n",
-                           restored, total);
+        return "nothing to undo";
     }
-    return out;
+    if (report.complete()) {
+        return fmt::format("rollback complete: {} effect{} undone", total, total == 1 ? "" : "s");
+    }
+    const auto restored = std::count_if(report.compensations.begin(), report.compensations.end(),
+                                        [](const Compensation& c) { return c.restored; });
+    return fmt::format("rollback incomplete: {} of {} effects undone; fix what is said above and "
+                       "run `ferry recover`",
+                       restored, total);
+}
+
+std::string format_rollback_report(const RollbackReport& report) {
+    std::string out;
+    for (const auto& c : report.compensations) {
+        out += "  " + format_compensation(c) + "\n";
+    }
+    return out + format_rollback_summary(report) + "\n";
 }
 
 } // namespace ferry::runtime

@@ -57,12 +57,14 @@ struct CompensationContext {
 
 /// Reads the journal of `record`'s run and compensates every effect not compensated yet,
 /// newest first, appending the outcomes to it.
-[[nodiscard]] RollbackReport roll_back_run(RunRecord& record, const CompensatorTable& compensators);
+[[nodiscard]] RollbackReport roll_back_run(RunRecord& record, const CompensatorTable& compensators,
+                                           const RollbackObserver& observer = {});
 
 /// For the executor: undoes what a failed or aborted run changed, with the run's services
 /// (ferry.yaml, environment, credentials, getenv). Call it after the run ended with FAILURE or
 /// ABORTED; an empty report means the run changed nothing. Exit 1 when `complete()`, else 5.
-[[nodiscard]] RollbackReport finish_failed_run(RunServices& services, RunRecord& record);
+[[nodiscard]] RollbackReport finish_failed_run(RunServices& services, RunRecord& record,
+                                               const RollbackObserver& observer = {});
 
 /// Appends `{"type": "commit"}`: the run succeeded and its effects stay. Returns an error
 /// message, or empty.
@@ -71,5 +73,9 @@ struct CompensationContext {
 /// The report for people: one line per compensation ("restored  release ctx/ns/web: rolled back
 /// to revision 3"), then a summary line.
 [[nodiscard]] std::string format_rollback_report(const RollbackReport& report);
+/// One compensation's line of that report, without indentation or newline.
+[[nodiscard]] std::string format_compensation(const Compensation& compensation);
+/// The report's last line, without newline: complete, incomplete (what to do) or nothing to undo.
+[[nodiscard]] std::string format_rollback_summary(const RollbackReport& report);
 
 } // namespace ferry::runtime

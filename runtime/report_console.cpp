@@ -177,7 +177,15 @@ private:
                                event.data.contains("by") ? " by " + event.data["by"].dump()
                                                          : std::string());
         }
-        // Later kinds (rollback.*, effect.*): their type and message, never dropped silently.
+        if (type == "rollback.started") {
+            return fmt::format("{} {}\n", paint(ansi::bold, "Rolling back:"), event.message);
+        }
+        if (type == "effect.compensated" || type == "rollback.finished") {
+            const bool ok = event.result != "FAILURE";
+            return fmt::format("{}{}\n", type == "effect.compensated" ? "  " : "",
+                               ok ? event.message : paint(ansi::red, event.message));
+        }
+        // Any other kind: its type and message, never dropped silently.
         return prefix(event) + type + (event.message.empty() ? "" : ": " + event.message) + "\n";
     }
 

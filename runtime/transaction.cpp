@@ -45,7 +45,9 @@ JournalState journal_state(const JournalRead& journal) {
         } else if (type == "commit") {
             committed = true;
         } else if (type == "rollback.finished") {
-            rolled_back = true;
+            // A rollback that could not restore everything leaves the journal unfinished:
+            // `ferry recover` tries again, and no new run starts over it.
+            rolled_back = record.value("complete", false);
         } else if (type == "rollback.started") {
             rolled_back = false;
         }
@@ -91,11 +93,17 @@ nlohmann::ordered_json RollbackReport::to_json() const {
 }
 
 RollbackReport roll_back(const JournalRead& journal, const CompensatorTable& compensators,
-                         RunRecord& record) {
+                         RunRecord& record, const RollbackObserver& observer) {
     RollbackReport report;
     const auto done = compensated_ids(journal);
     const auto effects = journal_effects(journal);
     (void)record.append({{"type", "rollback.started"}, {"effects", effects.size()}});
+    if (observer.started) {
+        const auto left = std::count_if(effects.begin(), effects.end(), [&](const auto& effect) {
+            return done.count(text_field(effect, "effect_id")) == 0;
+        });
+        observer.started(static_cast<std::size_t>(left));
+    }
     for (auto it = effects.rbegin(); it != effects.rend(); ++it) {
         const auto& effect = *it;
         Compensation outcome;
@@ -122,6 +130,9 @@ RollbackReport roll_back(const JournalRead& journal, const CompensatorTable& com
         if (auto error = record.append(std::move(entry)); !error.empty()) {
             outcome.restored = false;
             outcome.detail += fmt::format(" (and the journal could not record it: {})", error);
+        }
+        if (observer.compensated) {
+            observer.compensated(outcome);
         }
         report.compensations.push_back(std::move(outcome));
     }

@@ -40,8 +40,8 @@ using CompensatorTable = std::map<std::string, Compensator, std::less<>>;
 enum class JournalState {
     clean,       ///< no effect recorded, or committed, or fully rolled back
     committed,   ///< the run succeeded and committed its effects
-    rolled_back, ///< a rollback finished (restored or not: see its records)
-    unfinished,  ///< effects recorded, neither committed nor rolled back: needs `ferry recover`
+    rolled_back, ///< a rollback finished and restored everything
+    unfinished,  ///< effects recorded, neither committed nor fully rolled back: `ferry recover`
 };
 
 [[nodiscard]] JournalState journal_state(const JournalRead& journal);
@@ -55,11 +55,18 @@ struct RollbackReport {
     [[nodiscard]] nlohmann::ordered_json to_json() const;
 };
 
+/// Told of a rollback as it goes (`ferry run` turns it into events). Either may be empty.
+struct RollbackObserver {
+    std::function<void(std::size_t effects)> started; ///< effects left to undo
+    std::function<void(const Compensation&)> compensated;
+};
+
 /// Compensates, newest first, every effect of `journal` not compensated yet, appending the
 /// outcomes to `record` (the same run's record, opened for append). An effect whose kind has no
 /// compensator is reported as not restored. Appends `rollback.finished` at the end.
 [[nodiscard]] RollbackReport roll_back(const JournalRead& journal,
-                                       const CompensatorTable& compensators, RunRecord& record);
+                                       const CompensatorTable& compensators, RunRecord& record,
+                                       const RollbackObserver& observer = {});
 
 /// The runs of `state_dir` whose journals are unfinished, oldest first (what `ferry recover`
 /// and the next `ferry run` of the environment must finish first).
