@@ -12,7 +12,8 @@ const std::vector<std::string>& executor_block_steps() {
                                                    "retry",     "timeout",    "catchError",
                                                    "warnError", "parallel",   "node",
                                                    "ws",        "timestamps", "ansiColor",
-                                                   "wrap",      "lock",       "stage"};
+                                                   "wrap",      "lock",       "stage",
+                                                   "input",     "tee",        "waitUntil"};
     return kinds;
 }
 

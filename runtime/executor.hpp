@@ -28,6 +28,9 @@ struct RunOptions {
     /// The run's base process environment (the variables every process starts from); empty:
     /// the current process's.
     std::vector<std::pair<std::string, std::string>> base_env;
+    /// Password parameters' values (a plan carries them as `(secret)`): bound as variables and
+    /// `params.NAME`, masked like credentials.
+    std::vector<std::pair<std::string, Secret>> password_params;
 };
 
 struct RunOutcome {

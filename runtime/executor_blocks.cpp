@@ -1,7 +1,9 @@
 // Block steps the executor runs itself: dir, withEnv, withCredentials, retry, timeout,
-// catchError, warnError and the legacy parallel; any other step with a body runs its body.
+// catchError, warnError, tee, waitUntil and the legacy parallel (and the `input` step, in
+// executor_input.cpp); any other step with a body runs its body.
 #include "runtime/executor_detail.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <thread>
 
@@ -130,6 +132,15 @@ Flow Executor::run_block(const compiler::PlanStep& step, const nlohmann::json& p
     if (kind == "parallel") {
         return legacy_parallel(step, params, frame);
     }
+    if (kind == "input") {
+        return input_step(step, params, frame);
+    }
+    if (kind == "tee") {
+        return tee(step, params, frame);
+    }
+    if (kind == "waitUntil") {
+        return wait_until(step, params, frame);
+    }
     return run_steps(body, frame); // node, timestamps, ansiColor, …: the body is what matters
 }
 
@@ -191,6 +202,89 @@ Flow Executor::with_credentials(const compiler::PlanStep& step, const nlohmann::
     Frame inner = frame;
     inner.vars = &vars;
     return run_steps(body_of(step.id), inner);
+}
+
+TeeFile::TeeFile(const fs::path& path, std::string& error) {
+    std::error_code ec;
+    if (path.has_parent_path()) {
+        fs::create_directories(path.parent_path(), ec);
+    }
+    out_.open(path, std::ios::binary | std::ios::trunc);
+    if (!out_) {
+        error = fmt::format("tee: cannot write {}", path.string());
+    }
+}
+
+void TeeFile::write(std::string_view line) {
+    std::lock_guard lock(mutex_);
+    out_ << line << '\n';
+    out_.flush(); // a later step of the body may read the file
+}
+
+Flow Executor::tee(const compiler::PlanStep& step, const nlohmann::json& params,
+                   const Frame& frame) {
+    fs::path file = text(params, "file");
+    if (file.empty()) {
+        return Flow::error(fmt::format("tee ({}:{}): no file given", step.file, step.line));
+    }
+    std::string error;
+    auto sink = std::make_shared<TeeFile>(file.is_absolute() ? file : frame.cwd / file, error);
+    if (!error.empty()) {
+        return Flow::error(error);
+    }
+    Frame inner = frame;
+    inner.tees.push_back(std::move(sink));
+    return run_steps(body_of(step.id), inner);
+}
+
+namespace {
+
+/// Whether a waitUntil body that ended normally holds: a step that returns a boolean
+/// (`fileExists`) decides; any other body holds by having succeeded.
+bool holds(const nlohmann::json& value) {
+    return value.is_boolean() ? value.get<bool>() : true;
+}
+
+std::string seconds(std::chrono::milliseconds delay) {
+    return fmt::format("{:.2f} s", static_cast<double>(delay.count()) / 1000.0);
+}
+
+} // namespace
+
+Flow Executor::wait_until(const compiler::PlanStep& step, const nlohmann::json& params,
+                          const Frame& frame) {
+    // Jenkins waits 250 ms, then 1.2 times longer after each attempt, at most 15 s.
+    constexpr std::chrono::milliseconds longest{15000};
+    const auto initial = params.find("initialRecurrencePeriod");
+    std::chrono::milliseconds delay{250};
+    if (initial != params.end() && initial->is_number()) {
+        delay = std::chrono::milliseconds(std::max(1LL, initial->get<long long>()));
+    }
+    const auto quiet_it = params.find("quiet");
+    const bool quiet = quiet_it != params.end() && quiet_it->is_boolean() && quiet_it->get<bool>();
+    const auto body = body_of(step.id);
+    for (long long attempt = 1;; ++attempt) {
+        Flow flow = run_steps(body, frame);
+        if (flow.end == Flow::End::interrupted || frame.cancel->cancelled()) {
+            return flow.end == Flow::End::interrupted ? flow : Flow::interrupted(*frame.cancel);
+        }
+        if (flow.ok() && holds(flow.value)) {
+            flow.value = true;
+            return flow;
+        }
+        if (!quiet) {
+            Event e = step_event("log", step);
+            e.stream = "err";
+            e.message = fmt::format("attempt {} {}; trying again in {}", attempt,
+                                    flow.ok() ? "returned false" : "failed: " + flow.message,
+                                    seconds(delay));
+            report(e);
+        }
+        if (!frame.cancel->sleep_for(delay)) {
+            return Flow::interrupted(*frame.cancel);
+        }
+        delay = std::min(longest, std::chrono::milliseconds(delay.count() * 6 / 5));
+    }
 }
 
 } // namespace ferry::runtime::detail

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
@@ -75,6 +76,8 @@ struct Flow {
     End end = End::normal;
     std::string message;
     CancelReason reason = CancelReason::none; ///< interrupted: why
+    /// A normal end: what the last step returned (a leaf step's StepOutcome::value).
+    nlohmann::json value = nullptr;
 
     [[nodiscard]] bool ok() const { return end == End::normal; }
     static Flow error(std::string message) { return {End::error, std::move(message), {}}; }
@@ -98,12 +101,25 @@ struct StageRun {
     BuildResult result = BuildResult::success;
 };
 
+/// `tee(file) { … }`: the file every output line of the steps inside is copied to, masked.
+class TeeFile {
+public:
+    /// Opens (truncates) `path`; `error` says why not.
+    TeeFile(const std::filesystem::path& path, std::string& error);
+    void write(std::string_view line);
+
+private:
+    std::mutex mutex_;
+    std::ofstream out_;
+};
+
 /// Where a step runs: its variables, directory, token and stage.
 struct Frame {
     const Variables* vars = nullptr;
     std::filesystem::path cwd;
     const Cancellation* cancel = nullptr;
     StageRun* stage = nullptr;
+    std::vector<std::shared_ptr<TeeFile>> tees = {}; ///< the `tee` blocks around the step
 };
 
 class Executor {
@@ -156,11 +172,30 @@ public:
                           const Frame& frame);
     Flow legacy_parallel(const compiler::PlanStep& step, const nlohmann::json& params,
                          const Frame& frame);
+    /// `tee(file) { … }`: the body's output also goes to the file (masked).
+    Flow tee(const compiler::PlanStep& step, const nlohmann::json& params, const Frame& frame);
+    /// `waitUntil { … }`: runs the body until it holds (docs/cli.md), waiting longer each time.
+    Flow wait_until(const compiler::PlanStep& step, const nlohmann::json& params,
+                    const Frame& frame);
 
     // executor_input.cpp
     /// Asks for a stage's `input`; binds its parameters into `vars` when approved.
     Flow ask_input(const Json& node, const Json& input, Variables& vars,
                    const Cancellation& cancel);
+    /// The `input` step: the same approval rules; returns the parameters' values as Jenkins
+    /// does (none: null, one: its value, several: a map).
+    Flow input_step(const compiler::PlanStep& step, const nlohmann::json& params,
+                    const Frame& frame);
+    /// Asks for one input (stage or step): reports input.waiting and input.answered through
+    /// `event`, and on approval gives each parameter's value (`secret` for passwords).
+    struct InputValue {
+        std::string name;
+        nlohmann::json value;
+        bool secret = false;
+    };
+    Flow answer_input(const nlohmann::json& input, const std::string& id,
+                      const std::function<Event(const std::string&)>& event, const Variables& vars,
+                      const Cancellation& cancel, std::vector<InputValue>& values);
 
     // executor.cpp: results, events, the journal
     void worsen_build(BuildResult result, const std::string& message);
@@ -193,6 +228,17 @@ private:
     BuildResult build_result_ = BuildResult::success;
     std::string first_message_;
 };
+
+/// What `--approve` says of one input: approved, and the parameter values it gives.
+struct InputAnswer {
+    bool approved = false;
+    std::map<std::string, std::string, std::less<>> values; ///< `ID:…`: every name must exist
+    std::map<std::string, std::string, std::less<>> any_input_values; ///< `*:…`: where declared
+};
+/// Reads `--approve` arguments for input `id`: `ID`, `*`, `ID:NAME=VALUE,NAME=VALUE…` (a comma
+/// starts a new pair only before `NAME=`); several arguments for one id add up.
+[[nodiscard]] InputAnswer approval_for(const std::vector<std::string>& approvals,
+                                       std::string_view id);
 
 /// `time` in `unit` (Jenkins' TimeUnit names, MINUTES by default) as a duration.
 [[nodiscard]] std::optional<std::chrono::milliseconds> duration_of(const nlohmann::json& params,

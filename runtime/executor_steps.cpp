@@ -47,15 +47,17 @@ std::vector<const compiler::PlanStep*> Executor::body_of(const std::string& id) 
 }
 
 Flow Executor::run_steps(const std::vector<const compiler::PlanStep*>& steps, const Frame& frame) {
+    Flow last; // its value is the last step's (what waitUntil tests)
     for (const auto* step : steps) {
         if (frame.cancel->cancelled()) {
             return Flow::interrupted(*frame.cancel);
         }
-        if (Flow f = run_step(*step, frame); !f.ok()) {
-            return f;
+        last = run_step(*step, frame);
+        if (!last.ok()) {
+            return last;
         }
     }
-    return {};
+    return last;
 }
 
 Flow Executor::run_step(const compiler::PlanStep& step, const Frame& frame) {
@@ -86,6 +88,9 @@ Flow Executor::run_step(const compiler::PlanStep& step, const Frame& frame) {
             if (services.record != nullptr) {
                 services.record->step_log(step.id).write_line(name, masked);
             }
+            for (const auto& tee : frame.tees) {
+                tee->write(masked);
+            }
             Event e = step_event("log", step);
             e.stream = name;
             e.message = masked;
@@ -98,6 +103,7 @@ Flow Executor::run_step(const compiler::PlanStep& step, const Frame& frame) {
             outcome = {BuildResult::failure, fmt::format("{} failed: {}", step.kind, e.what()), {}};
         }
         message = outcome.message;
+        flow.value = std::move(outcome.value);
         if (outcome.result == BuildResult::unstable) {
             // `unstable`, `junit` with failures: the stage and the build become UNSTABLE and
             // the steps go on.

@@ -236,7 +236,15 @@ Flow Executor::pipeline_variables(Variables& vars, SecretDir& secrets) {
     }
     for (const auto& [name, value] : plan.parameters.items()) {
         if (value.is_string() && value.get<std::string>() == "(secret)") {
-            continue; // a password parameter has no value a saved plan could carry
+            // A password parameter has no value a saved plan could carry: the run's options do.
+            for (const auto& [given, secret] : options.password_params) {
+                if (given == name) {
+                    services.masker->add(secret);
+                    vars.set(name, secret.reveal(), true);
+                    build_params[name] = compiler::EvalValue::of(secret.reveal());
+                }
+            }
+            continue;
         }
         vars.set(name, value.is_string() ? value.get<std::string>() : value.dump());
     }

@@ -26,6 +26,11 @@ void forms_of(std::string_view value, std::vector<std::string>& out) {
     out.emplace_back(value);
     out.push_back(encoded);
     out.push_back(unpadded(encoded));
+    // base64url (JWTs, URLs): `-` and `_` for `+` and `/`, unpadded.
+    std::string url_safe = unpadded(encoded);
+    std::replace(url_safe.begin(), url_safe.end(), '+', '-');
+    std::replace(url_safe.begin(), url_safe.end(), '/', '_');
+    out.push_back(std::move(url_safe));
     out.push_back(detail::url_encode(value));
 }
 

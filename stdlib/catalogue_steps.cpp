@@ -100,8 +100,7 @@ void add_flow_steps(Table& out) {
                     .doc("The first delay between attempts, in milliseconds; it then grows."),
                 P("quiet", Type::boolean).def("false").doc("Do not log each new attempt."),
             })
-            .block()
-            .support(Support::unsupported));
+            .block());
     out.push_back(
         step("catchError", basic,
              "Runs the block; on an error, sets the build and stage results and goes on.")
@@ -257,8 +256,7 @@ void add_interaction_steps(Table& out) {
                     .doc("A variable that receives the name of whoever answered."),
                 P("parameters", Type::list).of("parameter"),
             })
-            .single("message")
-            .support(Support::unsupported));
+            .single("message"));
     out.push_back(
         step("milestone", "pipeline-milestone-step",
              "Aborts older builds that have not reached this point when a newer build passes it.")

@@ -102,8 +102,7 @@ void add_utility_steps(Table& out) {
                       .params({P("file", Type::string).required()})
                       .single("file")
                       .block()
-                      .effects({Effect::filesystem})
-                      .support(Support::unsupported));
+                      .effects({Effect::filesystem}));
 }
 
 } // namespace ferry::stdlib::detail

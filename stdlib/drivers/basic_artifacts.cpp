@@ -4,10 +4,37 @@
 #include "stdlib/drivers/basic_support.hpp"
 
 #include <fmt/format.h>
+#include <fstream>
 
 namespace ferry::stdlib::drivers::detail {
 
 namespace {
+
+/// Archived copies are masked like output: a secret a step wrote into a file does not reach
+/// the run record (the workspace's file is left as it is).
+std::string mask_archived(const runtime::StepContext& context,
+                          const std::vector<std::string>& files) {
+    if (context.services.masker == nullptr || context.services.masker->empty()) {
+        return {};
+    }
+    for (const auto& file : files) {
+        const auto path = context.services.record->artifacts_dir() / file;
+        std::ifstream in(path, std::ios::binary);
+        const std::string content{std::istreambuf_iterator<char>(in),
+                                  std::istreambuf_iterator<char>()};
+        in.close();
+        const std::string masked = context.services.masker->mask(content);
+        if (masked == content) {
+            continue;
+        }
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        out << masked;
+        if (!out.flush()) {
+            return fmt::format("{}: cannot mask the archived copy of {}", context.step.kind, file);
+        }
+    }
+    return {};
+}
 
 runtime::StepOutcome archive_files(runtime::StepContext& context, const FilePatterns& patterns,
                                    bool allow_empty) {
@@ -33,6 +60,9 @@ runtime::StepOutcome archive_files(runtime::StepContext& context, const FilePatt
     const auto error = copy_files(context.cwd, files, context.services.record->artifacts_dir());
     if (!error.empty()) {
         return failure(error);
+    }
+    if (const auto masked = mask_archived(context, files); !masked.empty()) {
+        return failure(masked);
     }
     return succeeded(files);
 }
