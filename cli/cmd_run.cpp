@@ -3,6 +3,7 @@
 #include "cli/cmd_run.hpp"
 
 #include "cli/pipeline_setup.hpp"
+#include "cli/run_pipeline.hpp"
 #include "runtime/compensate.hpp"
 #include "runtime/env_lock.hpp"
 #include "runtime/executor.hpp"
@@ -22,16 +23,6 @@ namespace ferry::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct RunArgs {
-    PlanInputs inputs;
-    std::string plan_file;
-    std::vector<std::string> approvals;
-    std::string events;
-    std::string junit;
-    bool no_color = false;
-    bool quiet = false;
-};
 
 std::optional<std::string> real_getenv(const std::string& name) {
     const char* v = std::getenv(name.c_str());
@@ -112,6 +103,36 @@ std::optional<int> use_saved_plan(const std::string& file, const compiler::Plan&
     return std::nullopt;
 }
 
+/// Password parameters' values: `-p NAME=VALUE`, else the variable NAME of ferry's own
+/// environment, else the pipeline's default (docs/cli.md).
+std::vector<std::pair<std::string, runtime::Secret>> password_parameters(const RunArgs& a,
+                                                                         const Planned& planned) {
+    std::vector<std::pair<std::string, runtime::Secret>> out;
+    if (!planned.pipeline.ir) {
+        return out;
+    }
+    for (const auto& p : planned.pipeline.ir->parameters) {
+        if (!p.secret) {
+            continue;
+        }
+        std::optional<std::string> value;
+        for (const auto& given : a.inputs.params) {
+            if (given.rfind(p.name + "=", 0) == 0) {
+                value = given.substr(p.name.size() + 1);
+            }
+        }
+        if (!value) {
+            value = real_getenv(p.name);
+        }
+        if (!value && p.default_value &&
+            p.default_value->kind == compiler::ir::Value::Kind::string) {
+            value = p.default_value->text;
+        }
+        out.emplace_back(p.name, runtime::Secret(value.value_or("")));
+    }
+    return out;
+}
+
 /// The reporters the options and the terminal call for. Exit code on failure.
 // The events of a rollback after a failed run: `rollback.started`, one `effect.compensated`
 // per effect (data: effect_id, kind, target, restored, detail), then `rollback.finished`.
@@ -172,16 +193,24 @@ std::optional<int> add_reporters(const RunArgs& a, runtime::Reporters& reporters
     return std::nullopt;
 }
 
-int run(const RunArgs& a) {
+} // namespace
+
+RunSummary run_pipeline(const RunArgs& a, const RunHooks& hooks) {
+    RunSummary summary;
+    // Every early return before the run starts is an exit code only.
+    const auto stop = [&summary](int code) {
+        summary.exit_code = code;
+        return summary;
+    };
     const bool color = use_color(a.no_color);
     Planned planned;
     if (auto failed = compute_plan(a.inputs, "run", color, 2, planned)) {
-        return *failed;
+        return stop(*failed);
     }
     compiler::Plan plan = planned.result.plan;
     if (!a.plan_file.empty()) {
         if (auto refused = use_saved_plan(a.plan_file, planned.result.plan, plan)) {
-            return *refused;
+            return stop(*refused);
         }
     }
     const fs::path workspace = fs::absolute(fs::current_path());
@@ -198,7 +227,7 @@ int run(const RunArgs& a) {
         runtime::EnvironmentLock::acquire(state_dir, lock_request, lock_error, &stale);
     if (!lock) {
         fmt::print(stderr, "ferry run: {}\n", lock_error);
-        return 2;
+        return stop(2);
     }
     if (!stale.empty()) {
         fmt::print(stderr, "ferry run: note: {}\n", stale);
@@ -210,7 +239,7 @@ int run(const RunArgs& a) {
                    "are not rolled back: run `ferry recover --env {}` first\n",
                    unfinished.front().number, unfinished.front().pipeline, plan.environment,
                    plan.environment);
-        return 2;
+        return stop(2);
     }
     long long number = 0;
     if (auto ci = real_getenv("BUILD_NUMBER");
@@ -220,7 +249,7 @@ int run(const RunArgs& a) {
         auto counted = runtime::increment_build_counter(state_dir, plan.job, plan.environment);
         if (!counted.ok()) {
             fmt::print(stderr, "ferry run: {}\n", counted.error);
-            return 2;
+            return stop(2);
         }
         number = counted.state->build_counter;
     }
@@ -231,11 +260,11 @@ int run(const RunArgs& a) {
     auto record = runtime::RunRecord::create(state_dir, header, error);
     if (!record) {
         fmt::print(stderr, "ferry run: {}\n", error);
-        return 2;
+        return stop(2);
     }
     runtime::Reporters reporters;
     if (auto failed = add_reporters(a, reporters, plan.job)) {
-        return *failed;
+        return stop(*failed);
     }
     const auto& config = *planned.config.config;
     runtime::Masker masker;
@@ -251,14 +280,24 @@ int run(const RunArgs& a) {
     services.getenv = real_getenv;
     runtime::RunOptions options;
     options.approvals = a.approvals;
+    options.password_params = password_parameters(a, planned);
     options.prompt = isatty(fileno(stdin)) != 0 && isatty(fileno(stderr)) != 0;
-    runtime::Cancellation root;
+    summary.build_number = number;
+    if (hooks.started) {
+        hooks.started(number, plan.git.commit);
+    }
+    runtime::Cancellation own_root;
     runtime::RunOutcome outcome;
     {
-        runtime::SignalGuard guard(root);
+        std::optional<runtime::SignalGuard> guard;
+        if (hooks.root == nullptr) {
+            guard.emplace(own_root);
+        }
         const auto drivers = stdlib::drivers::builtin_drivers();
-        outcome = runtime::execute(services, drivers, reporters, root, options);
+        outcome = runtime::execute(services, drivers, reporters,
+                                   hooks.root != nullptr ? *hooks.root : own_root, options);
     }
+    summary.result = outcome.result;
     int exit_code = outcome.exit_code;
     if (outcome.result == runtime::BuildResult::success ||
         outcome.result == runtime::BuildResult::unstable) {
@@ -293,10 +332,9 @@ int run(const RunArgs& a) {
     if (auto failed = reporters.finish(); !failed.empty()) {
         fmt::print(stderr, "ferry run: {}\n", masker.mask(failed));
     }
-    return exit_code;
+    summary.exit_code = exit_code;
+    return summary;
 }
-
-} // namespace
 
 Runner setup_run(CLI::App& app) {
     auto a = std::make_shared<RunArgs>();
@@ -317,7 +355,7 @@ Runner setup_run(CLI::App& app) {
     app.add_option("--junit", a->junit, "Write a JUnit XML report to FILE");
     app.add_flag("--no-color", a->no_color, "Never colour the output (also: NO_COLOR)");
     app.add_flag("--quiet", a->quiet, "Show stage results and failures, not step output");
-    return [a]() -> int { return run(*a); };
+    return [a]() -> int { return run_pipeline(*a, RunHooks{}).exit_code; };
 }
 
 } // namespace ferry::cli

@@ -4,6 +4,7 @@
 #include "cli/cmd_plan.hpp"
 #include "cli/cmd_recover.hpp"
 #include "cli/cmd_run.hpp"
+#include "cli/cmd_watch.hpp"
 
 namespace ferry::cli {
 
@@ -15,6 +16,8 @@ const std::vector<Command> engine_commands = {
      setup_plan},
     {"graph", "Print the pipeline's stage and step graph as Graphviz DOT", setup_graph},
     {"run", "Run the pipeline in an environment, with Jenkins' semantics", setup_run},
+    {"watch", "Poll a branch of a git remote and run the pipeline once per new commit",
+     setup_watch},
     {"history", "List the recorded runs: number, result, start, duration, environment, commit",
      setup_history},
     {"logs", "Print the step logs of recorded run N (or of one step)", setup_logs},
