@@ -181,6 +181,51 @@ std::string build_key(const nlohmann::json& inputs) {
     return content_digest(inputs.dump());
 }
 
+nlohmann::json build_key_params(const nlohmann::json& params) {
+    auto out = nlohmann::json::object();
+    if (!params.is_object()) {
+        return out;
+    }
+    for (const auto& [name, value] : params.items()) {
+        if (name != "name" && name != "context") {
+            out[name] = value;
+        }
+    }
+    return out;
+}
+
+std::optional<BuildKey> key_build(std::string_view kind, const nlohmann::json& params,
+                                  std::string_view base_digest, const ContextListing& listing,
+                                  StatCache& stats, std::string_view tool, std::string& error) {
+    auto files = context_inputs(listing, stats, error);
+    if (!files) {
+        return std::nullopt;
+    }
+    BuildKey out;
+    out.inputs = build_inputs(kind, build_key_params(params), base_digest, std::move(*files), tool);
+    out.key = build_key(out.inputs);
+    return out;
+}
+
+BuildDecision
+decide_build(const fs::path& cache_root, const BuildKey& build, std::string_view reference,
+             const std::function<std::optional<long long>(std::string_view)>& image_size) {
+    BuildDecision out;
+    if (auto cached = lookup_build(cache_root, build.key)) {
+        if (const auto size = image_size(cached->manifest_digest)) {
+            cached->size = *size;
+            out.hit = true;
+            out.reason = fmt::format("key {} was built before", build.key);
+            out.build = std::move(cached);
+            return out;
+        }
+        out.reason = "the build is recorded but the image store no longer holds it";
+        return out;
+    }
+    out.reason = explain_miss(last_inputs(cache_root, reference), build.inputs);
+    return out;
+}
+
 std::optional<CachedBuild> lookup_build(const fs::path& cache_root, std::string_view key) {
     const auto json = read_json(index_dir(cache_root) / fmt::format("{}.json", digest_hex(key)));
     if (!json) {

@@ -12,6 +12,7 @@
 #include "runtime/image_build_context.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -72,6 +73,42 @@ struct CachedBuild {
     long long size = 0;
     std::string reference;
 };
+
+/// The native builder's identity in keys: bump it when the bytes a native build writes change.
+inline constexpr std::string_view native_build_tool = "ferry-native/1";
+
+/// The parameters of a buildImage step that shape its image: all but `name` and `context`
+/// (the same build under two names is one build).
+[[nodiscard]] nlohmann::json build_key_params(const nlohmann::json& params);
+
+/// A build's canonical inputs and their key.
+struct BuildKey {
+    nlohmann::json inputs;
+    std::string key;
+};
+
+/// Keys a build the one way the run and the plan's probe both use: `kind` (native, buildah),
+/// the step's parameters, the base's manifest digest (`scratch`, or empty for buildah), the
+/// context's files through `stats` and the tool. Nullopt and `error` when a file is unreadable.
+[[nodiscard]] std::optional<BuildKey> key_build(std::string_view kind, const nlohmann::json& params,
+                                                std::string_view base_digest,
+                                                const ContextListing& listing, StatCache& stats,
+                                                std::string_view tool, std::string& error);
+
+/// HIT or MISS for a keyed build, and why.
+struct BuildDecision {
+    bool hit = false;
+    std::string reason;               ///< hit: the key; miss: the first difference found
+    std::optional<CachedBuild> build; ///< hit: the recorded image
+};
+
+/// Whether `build` is a hit: its key is indexed and `image_size` (the store's size of a manifest,
+/// nullopt when the store lacks it) finds the image; else why it misses, against the last build
+/// recorded for `reference`. Shared by buildImage and the plan's probe, so they agree.
+[[nodiscard]] BuildDecision
+decide_build(const std::filesystem::path& cache_root, const BuildKey& build,
+             std::string_view reference,
+             const std::function<std::optional<long long>(std::string_view)>& image_size);
 
 /// What the index says about `key`, if anything.
 [[nodiscard]] std::optional<CachedBuild> lookup_build(const std::filesystem::path& cache_root,

@@ -18,9 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace rt = ferry::runtime;
 
-// The layer format's identity: bump it when the bytes a native build writes change.
-constexpr std::string_view native_tool = "ferry-native/1";
-
 struct Failure {
     std::string message;
 };
@@ -123,19 +120,7 @@ struct Prepared {
     std::string base_digest;
     std::string tool;
     rt::ContextListing listing;
-    nlohmann::json key_params;
 };
-
-// The parameters that shape the image (not `name`: the same build under two names is one).
-nlohmann::json key_params(const nlohmann::json& params) {
-    auto out = nlohmann::json::object();
-    for (const auto& [name, value] : params.items()) {
-        if (name != "name" && name != "context") {
-            out[name] = value;
-        }
-    }
-    return out;
-}
 
 struct Built {
     std::string digest;
@@ -194,10 +179,9 @@ std::variant<Prepared, Failure> prepare(rt::StepContext& context, const fs::path
     if (!out.listing.ok()) {
         return Failure{fmt::format("buildImage: {}", out.listing.error)};
     }
-    out.key_params = key_params(context.params);
     if (base) {
         out.kind = "native";
-        out.tool = std::string(native_tool);
+        out.tool = std::string(rt::native_build_tool);
         out.base_digest = base->scratch ? "scratch" : base->manifest_digest;
         return out;
     }
@@ -271,14 +255,14 @@ rt::StepOutcome build_image(rt::StepContext& context) {
     rt::ImageStore store(cache / "images");
     auto stats = rt::StatCache::load(cache, context_dir);
     std::string error;
-    auto files = rt::context_inputs(prep.listing, stats, error);
-    if (!files) {
+    const auto keyed = rt::key_build(prep.kind, context.params, prep.base_digest, prep.listing,
+                                     stats, prep.tool, error);
+    if (!keyed) {
         return detail::failure(fmt::format("buildImage: {}", error));
     }
     (void)stats.save(); // a stat cache that cannot be saved only costs a re-read next time
-    const auto inputs = rt::build_inputs(prep.kind, prep.key_params, prep.base_digest,
-                                         std::move(*files), prep.tool);
-    const auto key = rt::build_key(inputs);
+    const auto& inputs = keyed->inputs;
+    const auto& key = keyed->key;
     const bool no_cache = context.variable("FERRY_NO_CACHE").value_or("") == "1";
 
     std::string status = "miss";
@@ -286,16 +270,15 @@ rt::StepOutcome build_image(rt::StepContext& context) {
     std::optional<Built> built;
     if (no_cache) {
         reason = "caching is off (--no-cache)";
-    } else if (const auto hit = rt::lookup_build(cache, key)) {
-        if (const auto size = rt::stored_image_size(store, hit->manifest_digest)) {
-            built = Built{hit->manifest_digest, *size};
-            status = "hit";
-            reason = fmt::format("key {} was built before", key);
-        } else {
-            reason = "the build is recorded but the image store no longer holds it";
-        }
     } else {
-        reason = rt::explain_miss(rt::last_inputs(cache, reference), inputs);
+        auto decision = rt::decide_build(cache, *keyed, reference, [&](std::string_view digest) {
+            return rt::stored_image_size(store, digest);
+        });
+        reason = std::move(decision.reason);
+        if (decision.build) {
+            built = Built{decision.build->manifest_digest, decision.build->size};
+            status = "hit";
+        }
     }
     if (!built) {
         auto result = base ? run_native(context, *base, std::move(prep.listing), store)

@@ -1,0 +1,24 @@
+#pragma once
+// The plan's cache predictions for buildImage and pushImage (issue 6): the probe keys each
+// build as its run will (runtime/build_cache.hpp) and looks it up; the planner turns those
+// observations, and the registry's tags, into `cache` {status, key, reason} per step. Pure.
+
+#include "compiler/observations.hpp"
+#include "compiler/plan.hpp"
+
+#include <optional>
+#include <vector>
+
+namespace ferry::compiler::detail {
+
+/// What the probe must key for `step` (a buildImage of `plan`), or nullopt when its parameters
+/// are only known at run time (the plan then says `unknown`).
+[[nodiscard]] std::optional<ProbeRequests::Build> build_request(const Plan& plan,
+                                                                const PlanStep& step);
+
+/// Sets `step.cache` for a buildImage or pushImage step from the observations; `earlier` are
+/// the steps planned before it (a push follows its build). Other steps are left alone.
+void predict_cache(const Observations& observations, const std::vector<PlanStep>& earlier,
+                   PlanStep& step);
+
+} // namespace ferry::compiler::detail

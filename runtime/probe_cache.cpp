@@ -1,0 +1,169 @@
+// Build probes: the same key_build() and decide_build() the buildImage driver calls, fed with
+// what the run will see: the step's parameters, its context directory and the base's digest.
+#include "runtime/probe_cache.hpp"
+
+#include "compiler/plan.hpp"
+#include "runtime/build_cache.hpp"
+#include "runtime/buildah.hpp"
+#include "runtime/cancel.hpp"
+#include "runtime/config.hpp"
+#include "runtime/image_build.hpp"
+#include "runtime/probe_registry.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace ferry::runtime {
+namespace {
+
+namespace c = ferry::compiler;
+namespace fs = std::filesystem;
+
+using Getenv = std::function<std::optional<std::string>(const std::string&)>;
+
+struct Keying {
+    std::string kind;
+    std::string base_digest;
+    std::string tool;
+    std::string unknown; ///< why the build cannot be keyed now
+};
+
+std::optional<std::string> string_param(const nlohmann::json& params, const char* name) {
+    const auto it = params.find(name);
+    if (it == params.end() || !it->is_string()) {
+        return std::nullopt;
+    }
+    return it->get<std::string>();
+}
+
+// The base's platform manifest digest, resolved as buildImage resolves it.
+Keying native_keying(const std::string& base, const c::Environment& environment,
+                     const ProbeOptions& options, const Getenv& getenv) {
+    Keying out{"native", "scratch", std::string(native_build_tool), {}};
+    if (base == "scratch") {
+        return out;
+    }
+    const c::Registry* registry = options.config != nullptr && environment.registry
+                                      ? options.config->find_registry(environment.registry->value)
+                                      : nullptr;
+    const auto full = c::resolve_image(base, registry);
+    if (options.offline) {
+        out.unknown = fmt::format("base image {}: not probed: --offline", full);
+        return out;
+    }
+    const auto reference = parse_image_reference(full);
+    if (!reference) {
+        out.unknown = fmt::format("base {} is not an image reference", base);
+        return out;
+    }
+    auto sources = system_credential_sources();
+    sources.env = getenv;
+    auto lookup = registry_endpoint(reference->server, options.config, environment, sources);
+    if (!lookup.error.empty()) {
+        out.unknown = lookup.error;
+        return out;
+    }
+    lookup.endpoint.timeout = options.timeout;
+    RegistryClient client(std::move(lookup.endpoint));
+    RegistryBaseSource source(client);
+    auto base_image = resolve_base(*reference, source);
+    if (!base_image.image) {
+        out.unknown = base_image.error;
+        return out;
+    }
+    out.base_digest = base_image.image->manifest_digest;
+    return out;
+}
+
+Keying buildah_keying(const Getenv& getenv) {
+    std::vector<std::pair<std::string, std::string>> env;
+    for (const char* name : {"PATH", "HOME"}) {
+        if (auto value = getenv(name)) {
+            env.emplace_back(name, std::move(*value));
+        }
+    }
+    const Cancellation cancel;
+    auto version = buildah_version(env, cancel);
+    if (!version) {
+        return {"buildah", "", "", "a Dockerfile build needs buildah on PATH"};
+    }
+    return {"buildah", "", std::move(*version), {}};
+}
+
+c::BuildObservation probe_build(const c::ProbeRequests::Build& request, const fs::path& workspace,
+                                const c::Environment& environment, const ProbeOptions& options,
+                                const Getenv& getenv, const fs::path& cache) {
+    c::BuildObservation out;
+    out.step = request.step;
+    out.reference = request.reference;
+    out.params = request.params;
+    const auto params = nlohmann::json::parse(request.params, nullptr, false);
+    if (!params.is_object()) {
+        out.reason = "the step's parameters could not be read";
+        return out;
+    }
+    const auto base = string_param(params, "base");
+    const bool dockerfile = string_param(params, "dockerfile").has_value();
+    if (!dockerfile && !base) {
+        out.reason = "neither base: nor dockerfile: is given";
+        return out;
+    }
+    const auto keying =
+        dockerfile ? buildah_keying(getenv) : native_keying(*base, environment, options, getenv);
+    if (!keying.unknown.empty()) {
+        out.reason = keying.unknown;
+        return out;
+    }
+    const fs::path context_dir = workspace / request.context;
+    const auto listing = list_context(context_dir);
+    if (!listing.ok()) {
+        out.reason = listing.error;
+        return out;
+    }
+    auto stats = StatCache::load(cache, context_dir); // read only: never saved by a probe
+    std::string error;
+    const auto keyed =
+        key_build(keying.kind, params, keying.base_digest, listing, stats, keying.tool, error);
+    if (!keyed) {
+        out.reason = error;
+        return out;
+    }
+    out.known = c::Known::yes;
+    out.key = keyed->key;
+    if (getenv("FERRY_NO_CACHE").value_or("") == "1") {
+        out.explanation = "caching is off (--no-cache)";
+        return out;
+    }
+    const ImageStore store(cache / "images");
+    auto decision = decide_build(cache, *keyed, request.reference, [&](std::string_view digest) {
+        return stored_image_size(store, digest);
+    });
+    out.hit = decision.hit;
+    out.explanation = std::move(decision.reason);
+    if (decision.build) {
+        out.digest = decision.build->manifest_digest;
+    }
+    return out;
+}
+
+} // namespace
+
+std::vector<c::BuildObservation> probe_builds(const c::ProbeRequests& requests,
+                                              const c::Environment& environment,
+                                              const ProbeOptions& options, const Getenv& getenv) {
+    std::vector<c::BuildObservation> out;
+    if (requests.builds.empty()) {
+        return out;
+    }
+    std::error_code ec;
+    const fs::path workspace =
+        fs::absolute(requests.workspace.empty() ? fs::path(".") : fs::path(requests.workspace), ec);
+    const auto cache = cache_root(getenv);
+    out.reserve(requests.builds.size());
+    for (const auto& request : requests.builds) {
+        out.push_back(probe_build(request, workspace, environment, options, getenv, cache));
+    }
+    return out;
+}
+
+} // namespace ferry::runtime
