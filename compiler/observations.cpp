@@ -30,4 +30,10 @@ const ReleaseObservation* Observations::release(std::string_view context,
     return it == releases.end() ? nullptr : &*it;
 }
 
+const BuildObservation* Observations::build(std::string_view step) const {
+    const auto it = std::find_if(builds.begin(), builds.end(),
+                                 [&](const BuildObservation& b) { return b.step == step; });
+    return it == builds.end() ? nullptr : &*it;
+}
+
 } // namespace ferry::compiler

@@ -81,6 +81,31 @@ struct ClusterObservation {
     std::string server; ///< the API server's URL
 };
 
+/// One buildImage step keyed by the probe the way its run will key it (runtime/build_cache.hpp),
+/// and looked up in ferry's build index and image store.
+struct BuildObservation {
+    std::string step;      ///< the buildImage step's id
+    std::string reference; ///< the image it builds, `server/repo:tag`
+    std::string params;    ///< the parameters keyed, as JSON text (the plan's must match)
+    Known known = Known::unknown;
+    std::string reason; ///< unknown: why (--offline and a registry base, an unreadable file)
+    std::string key;    ///< `sha256:…` of the build's canonical inputs
+    bool hit = false;
+    std::string explanation;           ///< hit: the key; miss: what changed, or "never built"
+    std::optional<std::string> digest; ///< hit: the recorded image's manifest digest
+};
+
+/// Whether the user of a kube context may do one thing in a namespace (`kubectl auth can-i`).
+struct PermissionObservation {
+    std::string context;
+    std::string namespace_; ///< empty for a cluster-scoped resource (namespaces)
+    std::string verb;       ///< `patch`
+    std::string resource;   ///< `deployments.apps`
+    Known known = Known::unknown;
+    std::string reason; ///< unknown: why
+    bool allowed = false;
+};
+
 /// What the planner needs probed: derived from the IR and the environment by a pure function
 /// (compiler/probe_requests), carried out by the runtime's read-only probes.
 struct ProbeRequests {
@@ -99,6 +124,18 @@ struct ProbeRequests {
         std::string name;
     };
     std::vector<Release> releases;
+    /// The (context, namespace) of every helmUpgrade and kubectlApply step: the deploy
+    /// preflight asks there what the deploy needs (runtime/probe_permissions.hpp).
+    std::vector<Namespace> deploy_targets;
+    /// A buildImage step to key: its id, image, parameters (JSON text) and context directory
+    /// (relative to `workspace` unless absolute).
+    struct Build {
+        std::string step;
+        std::string reference;
+        std::string params;
+        std::string context;
+    };
+    std::vector<Build> builds;
 };
 
 /// Everything probed before one plan.
@@ -110,6 +147,9 @@ struct Observations {
     std::vector<NamespaceObservation> namespaces;
     std::vector<ReleaseObservation> releases;
     std::vector<ClusterObservation> clusters; ///< the contexts steps target (planner: `server`)
+    std::vector<BuildObservation> builds;     ///< buildImage steps keyed before the run
+    /// The rights of each deploy target's user for the verbs a deploy needs (preflight).
+    std::vector<PermissionObservation> permissions;
     /// The next build number ferry would use (CI's BUILD_NUMBER, else the counter in .ferry/).
     std::optional<long long> build_number;
     /// Environment variables of the process that matter to the plan (CI's, BUILD_NUMBER, ...).
@@ -122,6 +162,7 @@ struct Observations {
                                                            std::string_view name) const;
     [[nodiscard]] const ReleaseObservation*
     release(std::string_view context, std::string_view namespace_, std::string_view name) const;
+    [[nodiscard]] const BuildObservation* build(std::string_view step) const;
 };
 
 } // namespace ferry::compiler

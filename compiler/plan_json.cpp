@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <fmt/format.h>
 #include <openssl/evp.h>
 #include <string_view>
@@ -160,19 +161,59 @@ int utf8_sequence(std::string_view s, std::size_t i) {
     return length;
 }
 
+/// Appends to a string through a cursor: the string is grown (doubling) ahead of the writes and
+/// cut to what was written at the end, so that each write is a bounds check and a memcpy rather
+/// than a std::string::append (a 1,000-stage plan is ~2 million small writes).
+class TextSink {
+public:
+    explicit TextSink(std::string& text) : text_(text), used_(text.size()) {
+        text_.resize(std::max(text_.capacity(), used_ + 4096));
+    }
+    TextSink(const TextSink&) = delete;
+    TextSink& operator=(const TextSink&) = delete;
+    ~TextSink() { text_.resize(used_); }
+
+    /// `n` bytes to write into, now.
+    char* room(std::size_t n) {
+        if (text_.size() - used_ < n) {
+            text_.resize(std::max(text_.size() * 2, used_ + n));
+        }
+        char* at = text_.data() + used_;
+        used_ += n;
+        return at;
+    }
+    void put(char c) { *room(1) = c; }
+    void put(std::string_view s) { std::memcpy(room(s.size()), s.data(), s.size()); }
+
+private:
+    std::string& text_;
+    std::size_t used_;
+};
+
 /// `s` as a JSON string. Like nlohmann's serializer (ensure_ascii off), control characters are
 /// escaped and UTF-8 is copied; ill-formed UTF-8, which nlohmann would throw on, is replaced by
 /// U+FFFD per maximal ill-formed subsequence, as its error_handler_t::replace does.
-void write_string(std::string& out, std::string_view s) {
+void write_string(TextSink& out, std::string_view s) {
     static constexpr char hex[] = "0123456789abcdef";
-    out += '"';
     std::size_t i = 0;
+    while (i < s.size() && plain_bytes[static_cast<unsigned char>(s[i])]) {
+        ++i;
+    }
+    if (i == s.size()) { // the common case: nothing to escape
+        char* at = out.room(s.size() + 2);
+        at[0] = '"';
+        std::memcpy(at + 1, s.data(), s.size());
+        at[s.size() + 1] = '"';
+        return;
+    }
+    out.put('"');
+    out.put(s.substr(0, i));
     while (i < s.size()) {
         std::size_t run = i;
         while (run < s.size() && plain_bytes[static_cast<unsigned char>(s[run])]) {
             ++run;
         }
-        out.append(s.data() + i, run - i);
+        out.put(s.substr(i, run - i));
         i = run;
         if (i == s.size()) {
             break;
@@ -181,9 +222,9 @@ void write_string(std::string& out, std::string_view s) {
         if (c >= 0x80) {
             const int length = utf8_sequence(s, i);
             if (length > 0) {
-                out.append(s.data() + i, static_cast<std::size_t>(length));
+                out.put(s.substr(i, static_cast<std::size_t>(length)));
             } else {
-                out += "\xEF\xBF\xBD";
+                out.put("\xEF\xBF\xBD");
             }
             i += static_cast<std::size_t>(length > 0 ? length : -length);
             continue;
@@ -191,33 +232,35 @@ void write_string(std::string& out, std::string_view s) {
         ++i;
         switch (c) {
         case '"':
-            out += "\\\"";
+            out.put("\\\"");
             break;
         case '\\':
-            out += "\\\\";
+            out.put("\\\\");
             break;
         case '\b':
-            out += "\\b";
+            out.put("\\b");
             break;
         case '\t':
-            out += "\\t";
+            out.put("\\t");
             break;
         case '\n':
-            out += "\\n";
+            out.put("\\n");
             break;
         case '\f':
-            out += "\\f";
+            out.put("\\f");
             break;
         case '\r':
-            out += "\\r";
+            out.put("\\r");
             break;
-        default:
-            out += "\\u00";
-            out += hex[c >> 4];
-            out += hex[c & 0xF];
+        default: {
+            char* at = out.room(6);
+            std::memcpy(at, "\\u00", 4);
+            at[4] = hex[c >> 4];
+            at[5] = hex[c & 0xF];
+        }
         }
     }
-    out += '"';
+    out.put('"');
 }
 
 /// JSON text laid out as nlohmann's dump(indent) lays it out: `indent` < 0 is compact;
@@ -235,7 +278,7 @@ public:
     void key(std::string_view name) {
         next();
         write_string(out_, name);
-        out_ += indent_ < 0 ? ":" : ": ";
+        out_.put(indent_ < 0 ? std::string_view(":") : std::string_view(": "));
         keyed_ = true;
     }
 
@@ -245,18 +288,18 @@ public:
     }
     void boolean(bool b) {
         next();
-        out_ += b ? "true" : "false";
+        out_.put(b ? std::string_view("true") : std::string_view("false"));
     }
     void null() {
         next();
-        out_ += "null";
+        out_.put("null");
     }
     template <class Integer>
     void integer(Integer n) {
         next();
         char buffer[24];
         const auto end = std::to_chars(buffer, buffer + sizeof buffer, n).ptr;
-        out_.append(buffer, end);
+        out_.put(std::string_view(buffer, static_cast<std::size_t>(end - buffer)));
     }
 
     /// A value that is already a document (parameters, the stage tree): walked, not dumped.
@@ -294,7 +337,7 @@ public:
             return;
         default: // floats (nlohmann's shortest round-trip form), binary, discarded
             next();
-            out_ += j.dump(indent_);
+            out_.put(j.dump(indent_));
         }
     }
 
@@ -309,14 +352,14 @@ private:
             return;
         }
         if (!first_) {
-            out_ += ',';
+            out_.put(',');
         }
         first_ = false;
         newline(depth_);
     }
     void open(char bracket) {
         next();
-        out_ += bracket;
+        out_.put(bracket);
         ++depth_;
         first_ = true;
     }
@@ -325,24 +368,20 @@ private:
         if (!first_) {
             newline(depth_);
         }
-        out_ += bracket;
+        out_.put(bracket);
         first_ = false; // the enclosing container now holds this one
     }
     void newline(std::size_t depth) {
         if (indent_ < 0) {
             return;
         }
-        std::size_t width = depth * static_cast<std::size_t>(indent_);
-        out_ += '\n';
-        while (width > 0) {
-            const std::size_t n = std::min(width, spaces.size());
-            out_.append(spaces.data(), n);
-            width -= n;
-        }
+        const std::size_t width = depth * static_cast<std::size_t>(indent_);
+        char* at = out_.room(width + 1);
+        at[0] = '\n';
+        std::memset(at + 1, ' ', width);
     }
 
-    static constexpr std::string_view spaces = "                                ";
-    std::string& out_;
+    TextSink out_;
     int indent_;
     std::size_t depth_ = 0; ///< containers open
     bool first_ = false;    ///< the innermost open container has no member yet
@@ -486,6 +525,19 @@ nlohmann::json observations_json(const Observations& o) {
                                  {"reason", c.reason},
                                  {"server", c.server}});
     }
+    if (!o.builds.empty()) { // buildImage keys (issue 6): a changed context makes a plan stale
+        j["builds"] = nlohmann::json::array();
+        for (const auto& b : o.builds) {
+            j["builds"].push_back({{"step", b.step},
+                                   {"reference", b.reference},
+                                   {"known", known_text(b.known)},
+                                   {"reason", b.reason},
+                                   {"key", b.key},
+                                   {"hit", b.hit},
+                                   {"explanation", b.explanation},
+                                   {"digest", optional_json(b.digest)}});
+        }
+    }
     j["build_number"] = optional_json(o.build_number);
     j["process_env"] = o.process_env;
     return j;
@@ -531,11 +583,9 @@ nlohmann::ordered_json to_json(const Plan& p) {
     return out;
 }
 
-std::string to_json_text(const Plan& p, int indent) {
-    std::string out;
-    // About 1 KiB per step when indented: one allocation instead of twenty doublings.
-    out.reserve(4096 + p.steps.size() * (indent < 0 ? 640 : 1152));
-    JsonWriter w(out, indent);
+namespace {
+
+void write_plan(JsonWriter& w, const Plan& p) {
     const auto member = [&](std::string_view name, std::string_view value) {
         w.key(name);
         w.string(value);
@@ -581,6 +631,18 @@ std::string to_json_text(const Plan& p, int indent) {
     w.json(p.observations);
     member("observations_fingerprint", p.observations_fingerprint);
     w.end_object();
+}
+
+} // namespace
+
+std::string to_json_text(const Plan& p, int indent) {
+    std::string out;
+    // About 1 KiB per step when indented: one allocation instead of twenty doublings.
+    out.reserve(4096 + p.steps.size() * (indent < 0 ? 640 : 1152));
+    {
+        JsonWriter w(out, indent); // cuts `out` to what was written when it goes
+        write_plan(w, p);
+    }
     return out;
 }
 

@@ -3,6 +3,7 @@
 // built-ins and environment blocks already evaluated; anything only known at run time (a tag
 // made of `${GIT_COMMIT}` when git is not yet read) cannot be probed and stays unknown.
 #include "compiler/plan.hpp"
+#include "compiler/plan_cache.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -14,7 +15,8 @@ namespace {
 /// registry, a namespace or a release only from helmUpgrade and kubectlApply (which change a
 /// cluster). Unknown steps are counted in: the blind plan decides what they do.
 bool may_need_probes(const ir::Step& step) {
-    if (step.signature == nullptr || step.kind == "helmUpgrade" || step.kind == "kubectlApply") {
+    if (step.signature == nullptr || step.kind == "helmUpgrade" || step.kind == "kubectlApply" ||
+        step.kind == "buildImage") {
         return !step.is_script;
     }
     for (const auto effect : step.signature->effects) {
@@ -74,14 +76,18 @@ ProbeRequests probe_requests(const ir::Pipeline& pipeline, const EnvironmentConf
                 out.tags.push_back(effect.target);
             }
         }
+        if (auto build = detail::build_request(blind.plan, step)) {
+            out.builds.push_back(std::move(*build));
+        }
         if (step.kind == "helmUpgrade" || step.kind == "kubectlApply") {
-            out.namespaces.push_back({context, step.target.namespace_});
+            out.namespaces.push_back({step.target.context, step.target.namespace_});
+            out.deploy_targets.push_back({step.target.context, step.target.namespace_});
         }
         if (step.kind == "helmUpgrade") {
             const auto release = step.params.find("release");
             if (release != step.params.end() && release->is_string()) {
                 out.releases.push_back(
-                    {context, step.target.namespace_, release->get<std::string>()});
+                    {step.target.context, step.target.namespace_, release->get<std::string>()});
             }
         }
     }

@@ -1,6 +1,8 @@
 // Steps in the plan: parameters evaluated, block bodies with their variables, and for ferry's
 // own steps the image, the target and the effects the observations predict.
 #include "compiler/plan_detail.hpp"
+#include "compiler/plan_permissions.hpp"
+#include "compiler/plan_targets.hpp"
 
 #include <fmt/format.h>
 
@@ -50,7 +52,7 @@ void Planner::plan_steps(const std::vector<ir::Step>& steps, const StepContext& 
 }
 
 void Planner::prepare_namespace(const ir::Step& step, const std::string& ns, PlanStep& out) {
-    if (!prepared_namespaces.insert(ns).second) {
+    if (!prepared_namespaces.insert(target.context + "/" + ns).second) {
         return;
     }
     const NamespaceObservation* seen = obs.namespace_in(target.context, ns);
@@ -145,6 +147,7 @@ void Planner::describe_effects(const ir::Step& step, PlanStep& out, const StepCo
     if (step.kind != "helmUpgrade" && step.kind != "kubectlApply") {
         return;
     }
+    const StepClusterScope step_cluster(*this, step, out);
     std::string ns = string_param(out, "namespace").value_or(env.namespace_name.value);
     out.target.namespace_ = ns;
     if (!env.allows_namespace(ns)) {
@@ -162,6 +165,7 @@ void Planner::describe_effects(const ir::Step& step, PlanStep& out, const StepCo
         return;
     }
     prepare_namespace(step, ns, out);
+    check_deploy_permissions(*this, step, ns, context.stage_name);
     if (step.kind == "kubectlApply") {
         out.effects.push_back(
             {"manifests", target.context + "/" + ns, "unknown", "applied (server-side)"});

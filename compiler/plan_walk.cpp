@@ -1,5 +1,6 @@
 // One step into the plan: its parameters, what it will do, and its block body with the
 // variables withEnv and withCredentials bind there.
+#include "compiler/plan_cache.hpp"
 #include "compiler/plan_detail.hpp"
 
 #include <fmt/format.h>
@@ -100,7 +101,7 @@ void Planner::plan_step(const ir::Step& step, const StepContext& context) {
                     ? PlanCache{"unknown", "",
                                 "the build cache index arrives with image builds "
                                 "(issue 6)"}
-                    : PlanCache{"uncacheable", "", fmt::format("{} is not cacheable", step.kind)};
+                    : PlanCache{"uncacheable", "", step.kind + " is not cacheable"};
     if (step.is_script) {
         out.kind = "script";
         out.action = active ? Action::run : Action::skip;
@@ -143,6 +144,7 @@ void Planner::plan_step(const ir::Step& step, const StepContext& context) {
     } else {
         out.action = Action::skip;
     }
+    predict_cache(obs, result.plan.steps, out);
     if (out.summary.empty()) {
         for (const char* key : {"script", "message", "path", "file", "url", "text"}) {
             if (auto it = out.params.find(key); it != out.params.end()) {
@@ -150,6 +152,11 @@ void Planner::plan_step(const ir::Step& step, const StepContext& context) {
                 break;
             }
         }
+    }
+    if (step.body.empty() && step.branches.empty() && step.kind != "withCredentials") {
+        // A leaf (an empty withCredentials still checks its credential ids in bind_block).
+        result.plan.steps.push_back(std::move(out));
+        return;
     }
     Scope body_scope;
     body_scope.parent = context.scope;

@@ -1,10 +1,13 @@
 // probe(): gathers the observations a plan needs. Local facts (git, `.ferry/` state) are always
 // read; registry and cluster facts only when online, side by side on a few worker threads.
+// Builds are keyed offline too (local files); only a registry base's digest needs the network.
 #include "runtime/probe.hpp"
 
 #include "runtime/cluster_probe.hpp"
 #include "runtime/config.hpp"
 #include "runtime/git.hpp"
+#include "runtime/probe_cache.hpp"
+#include "runtime/probe_permissions.hpp"
 #include "runtime/probe_registry.hpp"
 #include "runtime/state.hpp"
 
@@ -242,6 +245,7 @@ c::Observations probe(const c::ProbeRequests& raw_requests, const c::Environment
     if (options.offline) {
         probe_local(requests, environment, options, getenv, obs);
         mark_offline(requests, obs);
+        obs.builds = probe_builds(requests, environment, options, getenv);
         return obs;
     }
     // Git and the state, the registries and the clusters are probed side by side; each
@@ -249,7 +253,10 @@ c::Observations probe(const c::ProbeRequests& raw_requests, const c::Environment
     std::thread local([&] { probe_local(requests, environment, options, getenv, obs); });
     std::thread registries(
         [&] { obs.tags = probe_tags(requests.tags, environment, options, getenv); });
+    std::thread builds([&] { obs.builds = probe_builds(requests, environment, options, getenv); });
     probe_clusters(requests, environment, options, getenv, obs);
+    obs.permissions = probe_permissions(requests, environment, options);
+    builds.join();
     registries.join();
     local.join();
     return obs;

@@ -7,7 +7,11 @@
 #include "runtime/run_record_format.hpp"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cerrno>
+#include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -60,6 +64,41 @@ bool fsync_dir(const fs::path& dir) {
     const bool ok = ::fsync(fd) == 0;
     ::close(fd);
     return ok;
+}
+
+// Test hook (docs/testing.md): FERRY_FAULT_KILL_AFTER_RECORD=K makes this process SIGKILL itself
+// right after the K-th journal record it appended (counted over every journal it writes, header
+// lines excluded) is durable, so the crash test can stop a run at each journal point in turn.
+// Read once; unset, empty or not a positive number means off.
+long long kill_after_record() {
+    static const long long k = [] {
+        const char* value = std::getenv("FERRY_FAULT_KILL_AFTER_RECORD");
+        if (value == nullptr || *value == '\0') {
+            return 0LL;
+        }
+        char* end = nullptr;
+        const long long parsed = std::strtoll(value, &end, 10);
+        return end != nullptr && *end == '\0' && parsed > 0 ? parsed : 0LL;
+    }();
+    return k;
+}
+
+void fault_after_durable_append() {
+    static std::atomic<long long> appended{0};
+    const long long k = kill_after_record();
+    if (k > 0 && ++appended == k) {
+        ::raise(SIGKILL);
+    }
+}
+
+/// Journal records that only tell how far the run got (see FileRunRecord::append).
+bool is_progress_record(const nlohmann::json& line) {
+    static constexpr std::array<std::string_view, 5> progress = {
+        "stage.started", "stage.finished", "stage.skipped", "step.started", "step.finished"};
+    const auto type = line.find("type");
+    return type != line.end() && type->is_string() &&
+           std::find(progress.begin(), progress.end(), type->get_ref<const std::string&>()) !=
+               progress.end();
 }
 
 class FileStepLog final : public StepLog {
@@ -170,10 +209,17 @@ public:
         }
         const std::string text =
             line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-        if (!write_all(journal_fd_, text) || ::fsync(journal_fd_) != 0) {
+        // Progress records (a stage or step started, finished, skipped) are written but not
+        // synced on their own: nothing is compensated from them, a killed process loses nothing
+        // written (the page cache outlives it), and the next synced record (an effect, the
+        // commit, a rollback, run.finished) makes them durable with it, since fsync flushes
+        // the whole file. A power loss may lose the last few of them, never an effect.
+        if (!write_all(journal_fd_, text) ||
+            (!is_progress_record(line) && ::fsync(journal_fd_) != 0)) {
             return fmt::format("{}: cannot append to the journal: {}",
                                (dir_ / detail::journal_file).string(), errno_text());
         }
+        fault_after_durable_append();
         return {};
     }
 

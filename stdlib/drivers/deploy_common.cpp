@@ -92,10 +92,16 @@ std::optional<DeployTarget> resolve_deploy_target(const StepContext& context, bo
         return std::nullopt;
     }
     const auto& env = *services.environment;
-    const compiler::Cluster* cluster = services.config->find_cluster(env.cluster.value);
+    // A step's own `cluster:` (one run deploying to several clusters), else the environment's.
+    const auto own = context.params.find("cluster");
+    const bool step_cluster = own != context.params.end() && own->is_string() && !own->empty();
+    const std::string cluster_name = step_cluster ? own->get<std::string>() : env.cluster.value;
+    const compiler::Cluster* cluster = services.config->find_cluster(cluster_name);
     if (cluster == nullptr) {
-        error = fmt::format("environment '{}' names cluster '{}', which {} does not declare",
-                            env.name, env.cluster.value, services.config->path.string());
+        error = fmt::format("{} '{}' names cluster '{}', which {} does not declare",
+                            step_cluster ? "step" : "environment",
+                            step_cluster ? context.step.id : env.name, cluster_name,
+                            services.config->path.string());
         return std::nullopt;
     }
     DeployTarget target;
