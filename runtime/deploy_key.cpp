@@ -143,6 +143,24 @@ ImageValues image_values(const nlohmann::json& images,
 }
 
 std::string deploy_key(const DeployKeyInputs& inputs) {
+    // An image's tag is only a name for its digest: a rerun pushes the same digest under a new
+    // `${BUILD_NUMBER}` tag, and that must not make a new revision. Where a digest is given,
+    // repository and digest say what runs; without one the tag is all there is and counts.
+    const auto has_digest = [&inputs](std::string_view tag_value) {
+        const auto digest_name =
+            std::string(tag_value.substr(0, tag_value.size() - std::string_view(".tag").size())) +
+            ".digest";
+        return std::any_of(inputs.image_values.begin(), inputs.image_values.end(),
+                           [&digest_name](const auto& entry) {
+                               return entry.first == digest_name && !entry.second.empty();
+                           });
+    };
+    std::vector<std::pair<std::string, std::string>> images;
+    for (const auto& [name, value] : inputs.image_values) {
+        if (!(name.ends_with(".tag") && has_digest(name))) {
+            images.emplace_back(name, value);
+        }
+    }
     nlohmann::json canonical = {
         {"version", 1},
         {"release", inputs.release},
@@ -151,7 +169,7 @@ std::string deploy_key(const DeployKeyInputs& inputs) {
         {"values", inputs.values_file_digests},
         {"set", inputs.set},
         {"setString", inputs.set_string},
-        {"images", inputs.image_values},
+        {"images", images},
     };
     return sha256_hex(canonical.dump()); // nlohmann::json sorts object keys: canonical
 }

@@ -44,6 +44,10 @@ void add_ferry_steps(Table& out) {
                           P("maxSize", Type::string)
                               .doc("Fail when the image is larger, e.g. "
                                    "`200MB`."),
+                          P("overwrite", Type::boolean)
+                              .def("false")
+                              .doc("Move a tag that already names other content (refused "
+                                   "otherwise, before anything is sent)."),
                       })
                       .single("name")
                       .effects({Effect::registry, Effect::network})
@@ -59,6 +63,8 @@ void add_ferry_steps(Table& out) {
                     .doc("A directory, a `.tgz` or an `oci://` "
                          "reference."),
                 P("namespace", Type::string).doc("Defaults to the environment's namespace."),
+                P("cluster", Type::string)
+                    .doc("A cluster of ferry.yaml to deploy to instead of the environment's."),
                 P("values", Type::list).doc("Values files."),
                 P("set", Type::map),
                 P("setString", Type::map),
@@ -76,6 +82,8 @@ void add_ferry_steps(Table& out) {
             .params({
                 P("files", Type::list).required().doc("Files or directories."),
                 P("namespace", Type::string).doc("Defaults to the environment's namespace."),
+                P("cluster", Type::string)
+                    .doc("A cluster of ferry.yaml to deploy to instead of the environment's."),
                 P("fieldManager", Type::string).def("'ferry'"),
                 P("serverSide", Type::boolean).def("true"),
             })

@@ -95,6 +95,11 @@ private:
     std::vector<std::pair<std::string, std::string>> ids_;
 };
 
+// The push's cache status as the plan predicts it: a hit changed nothing in the registry.
+bool push_was_noop(const rt::PushReport& report) {
+    return report.uploaded == 0 && report.mounted == 0 && report.moved.empty();
+}
+
 nlohmann::json report_json(const rt::PushReport& report, const std::string& reference,
                            const std::vector<std::string>& tags) {
     return {{"reference", reference},
@@ -107,7 +112,28 @@ nlohmann::json report_json(const rt::PushReport& report, const std::string& refe
             {"uploadedBytes", report.uploaded_bytes},
             {"mountedBytes", report.mounted_bytes},
             {"skippedBytes", report.skipped_bytes},
-            {"size", report.size}};
+            {"size", report.size},
+            {"cache", push_was_noop(report) ? "hit" : "miss"},
+            {"reason", push_was_noop(report)
+                           ? std::string("every blob and tag was already in place")
+                           : fmt::format("{} blob(s) uploaded, {} mounted, {} tag(s) moved",
+                                         report.uploaded, report.mounted, report.moved.size())}};
+}
+
+// A tag names one build: moving it to other content is refused before anything is sent,
+// unless the step says `overwrite: true`. Empty when every tag is absent or already there.
+std::string tag_reuse_error(rt::RegistryClient& client, const rt::ImageReference& target,
+                            const std::vector<std::string>& tags, const std::string& digest) {
+    for (const auto& tag : tags) {
+        const auto head = client.head_manifest(target.repository, tag);
+        if (head.ok && !head.digest.empty() && head.digest != digest) {
+            return fmt::format("pushImage: {}/{}:{} already names other content ({}), not this "
+                               "build's {}; a tag is not reused for different content (use a "
+                               "new tag, or `overwrite: true` to move it); nothing was pushed",
+                               target.server, target.repository, tag, head.digest, digest);
+        }
+    }
+    return {};
 }
 
 } // namespace
@@ -169,6 +195,12 @@ rt::StepOutcome push_image(rt::StepContext& context) {
         return detail::failure(fmt::format("pushImage: {}", error));
     }
     rt::RegistryClient client(std::move(*endpoint));
+    if (!detail::bool_param(context, "overwrite", false)) {
+        if (auto refused = tag_reuse_error(client, *target, tags, image->digest);
+            !refused.empty()) {
+            return detail::failure(refused);
+        }
+    }
     TagJournal journal(context);
     rt::PushOptions options;
     options.client_for = [&](const std::string& server, std::string& why) {

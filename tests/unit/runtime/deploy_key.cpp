@@ -48,6 +48,23 @@ TEST_CASE("the deploy key changes with every input and only with them", "[deploy
     CHECK(deploy_key(values) != base);
 }
 
+TEST_CASE("a new tag for the same digest keeps the key; without a digest the tag counts",
+          "[deploy]") {
+    auto build3 = inputs();
+    build3.image_values = {
+        {"image.repository", "r/web"}, {"image.tag", "3-kiamol"}, {"image.digest", "sha256:dd"}};
+    auto build4 = build3;
+    build4.image_values[1].second = "4-kiamol";
+    CHECK(deploy_key(build3) == deploy_key(build4));
+    build4.image_values[2].second = "sha256:ee";
+    CHECK(deploy_key(build3) != deploy_key(build4));
+    auto tag_only3 = inputs();
+    tag_only3.image_values = {{"image.repository", "r/web"}, {"image.tag", "3"}};
+    auto tag_only4 = tag_only3;
+    tag_only4.image_values[1].second = "4";
+    CHECK(deploy_key(tag_only3) != deploy_key(tag_only4));
+}
+
 TEST_CASE("the key as a label value is 63 characters of [a-z0-9]", "[deploy]") {
     const auto label = deploy_key_label_value(deploy_key(inputs()));
     CHECK(label.size() == 63);
