@@ -2,7 +2,10 @@
 // step costs in memory. Prints figures; never fails on time.
 //   ferry_bench_steps sh [COUNT=100]     COUNT `sh 'true'` through the sh driver (script file,
 //                                         /bin/sh -xe, process group, line streaming)
-//   ferry_bench_steps spawn [COUNT=100]  COUNT `sh -c true` through run_process alone
+//   ferry_bench_steps spawn [COUNT=100] [MIB=0]
+//                                        COUNT `sh -c true` through run_process alone, from a
+//                                        process holding MIB MiB of touched heap (a Debug
+//                                        ferry-engine maps ~120 MB: what a fork would copy)
 //   ferry_bench_steps print [MIB=1024]    one `sh` step printing MIB MiB in 100-byte lines,
 //                                         each line handed to the step's log; peak RSS after
 // Compare with a plain loop of the same processes (docs/performance.md has the command):
@@ -11,6 +14,7 @@
 #include "runtime/driver.hpp"
 #include "stdlib/drivers/drivers.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -18,11 +22,22 @@
 #include <stdlib.h>
 #include <string>
 #include <sys/resource.h>
+#include <vector>
 
 namespace {
 
 using namespace ferry;
 using Clock = std::chrono::steady_clock;
+
+/// User and system time of this process, without its children's.
+double own_cpu_millis() {
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    const auto millis = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_usec) / 1e3;
+    };
+    return millis(usage.ru_utime) + millis(usage.ru_stime);
+}
 
 long peak_rss_kib() {
     rusage usage{};
@@ -84,13 +99,15 @@ int run_sh(int count) {
     return 0;
 }
 
-int run_spawn(int count) {
+int run_spawn(int count, std::size_t ballast_mib) {
+    const std::vector<char> ballast(ballast_mib << 20, 'x');
     runtime::ProcessSpec spec;
     spec.program = "/bin/sh";
     spec.args = {"-c", "true"};
     spec.cwd = "/";
     spec.env = {{"PATH", "/usr/bin:/bin"}};
     const runtime::Cancellation root;
+    const double cpu_before = own_cpu_millis();
     const auto started = Clock::now();
     for (int i = 0; i < count; ++i) {
         const auto result = run_process(spec, {}, root);
@@ -100,7 +117,11 @@ int run_spawn(int count) {
         }
     }
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
-    fmt::print("run_process: {} spawns in {:.1f} ms, {:.3f} ms per spawn\n", count, ms, ms / count);
+    const double cpu = own_cpu_millis() - cpu_before;
+    fmt::print(
+        "run_process: {} spawns in {:.1f} ms, {:.3f} ms per spawn, ferry's own CPU {:.3f} ms "
+        "per spawn ({} MiB of heap)\n",
+        count, ms, ms / count, cpu / count, ballast.size() >> 20);
     return 0;
 }
 
@@ -133,7 +154,8 @@ int main(int argc, char** argv) {
         return run_sh(static_cast<int>(n));
     }
     if (mode == "spawn") {
-        return run_spawn(static_cast<int>(n));
+        const long long mib = argc > 3 ? std::atoll(argv[3]) : 0;
+        return run_spawn(static_cast<int>(n), static_cast<std::size_t>(std::max(mib, 0LL)));
     }
     if (mode == "print") {
         return run_print(n);
