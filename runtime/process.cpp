@@ -265,8 +265,10 @@ bool Runner::start(ProcessResult& result) {
     std::string error;
     auto program = resolve_program(spec_, error);
     std::error_code fs_error;
-    if (program && !std::filesystem::is_directory(spec_.cwd, fs_error)) {
-        error = "working directory " + spec_.cwd.string() + " does not exist";
+    // No working directory given: the child starts in ferry's own.
+    const auto cwd = spec_.cwd.empty() ? std::filesystem::current_path(fs_error) : spec_.cwd;
+    if (program && !std::filesystem::is_directory(cwd, fs_error)) {
+        error = "working directory " + cwd.string() + " does not exist";
         program.reset();
     }
     auto out = make_pipe(error);
@@ -290,7 +292,7 @@ bool Runner::start(ProcessResult& result) {
     ChildSetup setup{{in ? in->read.get() : dev_null.get(), out->write.get(), err->write.get()}};
     std::error_code launch_error;
     bp::child child(bp::exe = program->string(), bp::args = spec_.args, bp::env = environment,
-                    bp::start_dir = spec_.cwd.string(), bp::extend::on_exec_setup = setup,
+                    bp::start_dir = cwd.string(), bp::extend::on_exec_setup = setup,
                     bp::error = launch_error);
     if (launch_error) {
         result.end = ProcessEnd::failed_to_start;

@@ -20,7 +20,7 @@ namespace ferry::runtime {
 struct ProcessSpec {
     std::filesystem::path program; ///< absolute, or a name searched on the spec's PATH
     std::vector<std::string> args;
-    std::filesystem::path cwd;
+    std::filesystem::path cwd; ///< empty: ferry's own working directory
     /// The complete environment of the child, in order; nothing else is inherited.
     std::vector<std::pair<std::string, std::string>> env;
     std::optional<std::string> stdin_data;                          ///< none: stdin is /dev/null

@@ -97,6 +97,19 @@ TEST_CASE("the child runs in the given directory", "[process]") {
           std::vector<std::string>{std::filesystem::canonical(dir.path()).string()});
 }
 
+TEST_CASE("without a directory the child runs in ferry's own", "[process]") {
+    Captured out;
+    ProcessSpec spec;
+    spec.program = "/bin/pwd";
+    spec.args = {"-P"};
+    const Cancellation cancel;
+    const auto result = run_process(spec, out.sink(), cancel);
+    REQUIRE(result.end == ProcessEnd::exited);
+    CHECK(out.texts(OutputStream::out) ==
+          std::vector<std::string>{
+              std::filesystem::canonical(std::filesystem::current_path()).string()});
+}
+
 TEST_CASE("output arrives line by line, in order, while the child runs", "[process]") {
     Captured out;
     const Cancellation cancel;
