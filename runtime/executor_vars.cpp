@@ -208,9 +208,9 @@ compiler::RunScope Executor::scope_of(const Variables& vars) const {
 }
 
 Flow Executor::pipeline_variables(Variables& vars, SecretDir& secrets) {
-    auto base = options.base_env.empty() ? current_environment() : options.base_env;
-    for (auto& [name, value] : base) {
-        vars.set(name, std::move(value));
+    const auto base = options.base_env.empty() ? current_environment() : options.base_env;
+    for (const auto& [name, value] : base) {
+        vars.set(name, value); // copied: the CI overrides below read `base` again
     }
     const std::string number = plan.build_number ? std::to_string(*plan.build_number) : "1";
     for (auto& [name, value] : compiler::build_variables(plan.job, number)) {

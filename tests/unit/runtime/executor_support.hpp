@@ -133,8 +133,9 @@ struct Setup {
     std::vector<std::string> approvals;
     std::function<bool(const std::string&, const std::string&)> ask;
     std::vector<std::pair<std::string, std::string>> params;
-    std::map<std::string, std::string> process_env;     ///< credential sources' variables
-    std::function<void(runtime::Cancellation&)> during; ///< runs on a thread while executing
+    std::map<std::string, std::string> process_env;            ///< credential sources' variables
+    std::vector<std::pair<std::string, std::string>> base_env; ///< added to ferry's environment
+    std::function<void(runtime::Cancellation&)> during;        ///< runs on a thread while executing
     bool drop_echo = false;
 };
 
@@ -185,6 +186,8 @@ inline Run run_pipeline(const std::string& text, const Setup& setup = {}) {
     run_options.approvals = setup.approvals;
     run_options.ask = setup.ask;
     run_options.base_env = {{"PATH", "/usr/bin:/bin"}, {"HOME", "/home/test"}};
+    run_options.base_env.insert(run_options.base_env.end(), setup.base_env.begin(),
+                                setup.base_env.end());
     runtime::Cancellation root;
     std::thread during;
     if (setup.during) {
