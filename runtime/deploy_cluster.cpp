@@ -178,21 +178,31 @@ ReleaseState read_release(const KubeTools& kube, const std::string& ns,
     state.status = json_text(last, "status");
     // Helm keeps release labels on its storage object (a Secret by default, a ConfigMap with
     // HELM_DRIVER=configmap); `helm get metadata` of helm 3 does not show them.
+    // The key counts only on the revision ferry's upgrade made (deploy_revision_label): helm
+    // carries labels over to the revisions of other people's upgrades and rollbacks.
+    const auto this_revision = std::to_string(state.revision);
     for (const char* kind : {"secret", "configmap"}) {
-        const auto labels =
-            kube.kubectl({"get", kind, "-n", ns, "-l",
-                          fmt::format("owner=helm,name={},version={}", release, state.revision),
-                          "-o", "jsonpath={.items[0].metadata.labels.ferry\\.dev/deploy-key}"});
-        if (labels.ok() && !labels.out.empty()) {
-            state.deploy_key = labels.out.substr(0, labels.out.find_last_not_of("\r\n") + 1);
+        const auto labels = kube.kubectl(
+            {"get", kind, "-n", ns, "-l",
+             fmt::format("owner=helm,name={},version={}", release, state.revision), "-o",
+             "jsonpath={.items[0].metadata.labels.ferry\\.dev/deploy-key} "
+             "{.items[0].metadata.labels.ferry\\.dev/revision}"});
+        const auto text = labels.out.substr(0, labels.out.find_last_not_of("\r\n ") + 1);
+        if (labels.ok() && !text.empty()) {
+            const auto space = text.find(' ');
+            if (space != std::string::npos && text.substr(space + 1) == this_revision) {
+                state.deploy_key = text.substr(0, space);
+            }
             return state;
         }
     }
     // Helm before 3.13 has no release labels: ferry keeps the key in a ConfigMap then.
     const auto kept = kube.kubectl({"get", "configmap", "ferry-deploy-" + release, "-n", ns, "-o",
-                                    "jsonpath={.data.deployKey}"});
-    if (kept.ok() && !kept.out.empty()) {
-        state.deploy_key = deploy_key_label_value(kept.out);
+                                    "jsonpath={.data.deployKey} {.data.revision}"});
+    const auto text = kept.out.substr(0, kept.out.find_last_not_of("\r\n ") + 1);
+    if (const auto space = text.find(' ');
+        kept.ok() && space != std::string::npos && text.substr(space + 1) == this_revision) {
+        state.deploy_key = deploy_key_label_value(text.substr(0, space));
     }
     return state;
 }

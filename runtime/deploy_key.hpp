@@ -17,6 +17,10 @@ namespace ferry::runtime {
 
 /// The helm release label that carries the key (also the ConfigMap key when labels cannot be used).
 inline constexpr std::string_view deploy_key_label = "ferry.dev/deploy-key";
+/// The release label with the revision ferry's upgrade made. Helm carries release labels over
+/// to later revisions, so a key is only trusted on the revision that set it: after someone
+/// else's `helm upgrade` or `helm rollback` the key says nothing about what is deployed.
+inline constexpr std::string_view deploy_revision_label = "ferry.dev/revision";
 
 /// Hex sha256 of `bytes`.
 [[nodiscard]] std::string sha256_hex(std::string_view bytes);

@@ -184,7 +184,8 @@ runtime::ToolRun run_watching(StepContext& context, const runtime::KubeTools& ku
 }
 
 std::vector<std::string> upgrade_args(const StepContext& context, const HelmRequest& request,
-                                      const std::string& ns, const HelmVersion& version) {
+                                      const std::string& ns, const HelmVersion& version,
+                                      int next_revision) {
     std::vector<std::string> args{"upgrade",     "--install",   request.release,
                                   request.chart, "--namespace", ns};
     args.insert(args.end(), request.args.begin(), request.args.end());
@@ -200,8 +201,9 @@ std::vector<std::string> upgrade_args(const StepContext& context, const HelmRequ
     }
     if (version.has_release_labels()) {
         args.insert(args.end(),
-                    {"--labels", fmt::format("{}={}", runtime::deploy_key_label,
-                                             runtime::deploy_key_label_value(request.key))});
+                    {"--labels", fmt::format("{}={},{}={}", runtime::deploy_key_label,
+                                             runtime::deploy_key_label_value(request.key),
+                                             runtime::deploy_revision_label, next_revision)});
     }
     return args;
 }
@@ -224,7 +226,7 @@ void log_lines(StepContext& context, const std::string& text) {
 
 std::string fallback_key_configmap(const runtime::KubeTools& kube, runtime::DeployJournal& journal,
                                    const std::string& ns, const std::string& release,
-                                   const std::string& key);
+                                   const std::string& key, int revision);
 
 StepOutcome deploy(StepContext& context, const runtime::KubeTools& kube, const std::string& ns,
                    const std::filesystem::path& scratch) {
@@ -271,8 +273,9 @@ StepOutcome deploy(StepContext& context, const runtime::KubeTools& kube, const s
         return failure(error);
     }
     std::vector<std::string> problems;
-    const auto run = run_watching(context, kube, upgrade_args(context, *request, ns, *version), ns,
-                                  request->release, problems);
+    const auto run = run_watching(
+        context, kube, upgrade_args(context, *request, ns, *version, before.revision + 1), ns,
+        request->release, problems);
     log_lines(context, run.out);
     const auto after = runtime::read_release(kube, ns, request->release);
     const auto journaled = journal.done(*id, {{"ok", run.ok()}, {"after", state_json(after)}});
@@ -294,7 +297,8 @@ StepOutcome deploy(StepContext& context, const runtime::KubeTools& kube, const s
         return failure("cannot write the journal: " + journaled);
     }
     if (!version->has_release_labels()) {
-        if (error = fallback_key_configmap(kube, journal, ns, request->release, request->key);
+        if (error = fallback_key_configmap(kube, journal, ns, request->release, request->key,
+                                           after.revision);
             !error.empty()) {
             return failure(error);
         }
@@ -310,7 +314,7 @@ StepOutcome deploy(StepContext& context, const runtime::KubeTools& kube, const s
 // journaled like any other object ferry changes.
 std::string fallback_key_configmap(const runtime::KubeTools& kube, runtime::DeployJournal& journal,
                                    const std::string& ns, const std::string& release,
-                                   const std::string& key) {
+                                   const std::string& key, int revision) {
     const auto name = "ferry-deploy-" + release;
     const auto get = kube.kubectl({"get", "configmap", name, "-n", ns, "-o", "json"});
     nlohmann::ordered_json before = nlohmann::ordered_json::object();
@@ -328,10 +332,12 @@ std::string fallback_key_configmap(const runtime::KubeTools& kube, runtime::Depl
     if (!id) {
         return error;
     }
-    const nlohmann::json manifest{{"apiVersion", "v1"},
-                                  {"kind", "ConfigMap"},
-                                  {"metadata", {{"name", name}, {"namespace", ns}}},
-                                  {"data", {{"release", release}, {"deployKey", key}}}};
+    const nlohmann::json manifest{
+        {"apiVersion", "v1"},
+        {"kind", "ConfigMap"},
+        {"metadata", {{"name", name}, {"namespace", ns}}},
+        {"data",
+         {{"release", release}, {"deployKey", key}, {"revision", std::to_string(revision)}}}};
     const auto applied = kube.kubectl({"apply", "--server-side", "--field-manager", "ferry",
                                        "--force-conflicts", "-f", "-", "-o", "name"},
                                       manifest.dump());

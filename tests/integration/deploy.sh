@@ -93,6 +93,16 @@ jq -s -e 'any(.[]; .type=="effect" and .kind=="release" and (.before | type == "
   fail "the second release effect does not record before = revision 1"
 pass "new digest: revision 2, pod template has the new digest, journal says it replaced revision 1"
 
+# 3b. Someone else upgrades the release (helm copies ferry's labels to their revision): the same
+# ferry inputs must not be taken as deployed; ferry upgrades again, back to its values.
+H upgrade web "$IT_DIR/charts/pinned" -n "$ns" --reuse-values --set replicas=2 >/dev/null ||
+  fail "helm upgrade by hand failed"
+deploy helmUpgrade "$HELM_PARAMS" "$D2" || { cat "$WORK/out" "$WORK/err" >&2; fail "ferry after a manual upgrade failed"; }
+[ "$(result | jq -r .value.skipped)" = false ] || fail "ferry skipped a release someone else upgraded: $(result)"
+[ "$(revisions)" = 4 ] || fail "expected revision 4 after the manual revision 3, history has $(revisions)"
+[ "$(H get values web -n "$ns" -a -o json | jq -r .replicas)" = 1 ] || fail "ferry's upgrade did not restore its values"
+pass "after someone else's helm upgrade (labels carried over), ferry does not skip: revision 4 with its values"
+
 # 4. kubectlApply: images of the run pinned, others untouched, applied server-side by ferry.
 deploy kubectlApply '{"files":["deploy/manifests"]}' "$D2" ||
   { cat "$WORK/out" "$WORK/err" >&2; fail "kubectlApply failed"; }

@@ -166,6 +166,7 @@ TEST_CASE("helmUpgrade journals the release before upgrading it, digests as valu
     CHECK_THAT(call, Catch::Contains(std::string("--set-string image.digest=") + digest));
     CHECK_THAT(call, Catch::Contains("--atomic --wait"));
     CHECK_THAT(call, Catch::Contains("--labels ferry.dev/deploy-key="));
+    CHECK_THAT(call, Catch::Contains(",ferry.dev/revision=1"));
     CHECK_THAT(f.trace.lines[static_cast<std::size_t>(effect)],
                Catch::Contains("\"kind\":\"release\"") &&
                    Catch::Contains("\"before\":\"absent\"") &&
@@ -176,7 +177,9 @@ TEST_CASE("helmUpgrade with the recorded deploy key does not upgrade", "[deploy]
     Fixture f;
     const auto first = f.run();
     REQUIRE(first.result == rt::BuildResult::success);
-    f.cluster.label = rt::deploy_key_label_value(first.value["deployKey"].get<std::string>());
+    // The storage Secret's labels as the jsonpath prints them: the key, then the revision.
+    const auto key = rt::deploy_key_label_value(first.value["deployKey"].get<std::string>());
+    f.cluster.label = key + " 1";
     f.trace.lines.clear();
     const auto second = f.run();
     REQUIRE(second.result == rt::BuildResult::success);
@@ -184,12 +187,19 @@ TEST_CASE("helmUpgrade with the recorded deploy key does not upgrade", "[deploy]
     CHECK(second.value["revision"] == 1);
     CHECK(f.trace.index("call upgrade") == -1);
     CHECK(f.trace.index("journal") == -1);
+    // Someone else's upgrade makes revision 2 and helm copies ferry's labels to it: the key is
+    // on a revision ferry did not make, so it says nothing; ferry upgrades (revision 3).
+    f.cluster.revision = 2;
+    const auto after_manual = f.run();
+    CHECK(after_manual.value["skipped"] == false);
+    CHECK(after_manual.value["revision"] == 3);
+    f.cluster.label = key + " 3";
     // A new digest is a new key: upgraded again.
     f.services.images["web"].digest =
         "sha256:3333333333333333333333333333333333333333333333333333333333333333";
     const auto third = f.run();
     CHECK(third.value["skipped"] == false);
-    CHECK(third.value["revision"] == 2);
+    CHECK(third.value["revision"] == 4);
 }
 
 TEST_CASE("helmUpgrade outside the environment's namespaces changes nothing", "[deploy]") {
