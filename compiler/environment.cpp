@@ -64,6 +64,27 @@ const Cluster* EnvironmentConfig::find_cluster(std::string_view name) const {
     return find_named(clusters, name);
 }
 
+std::string image_repository(std::string_view reference) {
+    std::string repo(reference.substr(0, reference.find('@')));
+    const auto slash = repo.rfind('/');
+    const auto colon = repo.rfind(':');
+    if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
+        repo.resize(colon);
+    }
+    return repo;
+}
+
+const Cluster* EnvironmentConfig::find_cluster_by_context(const Environment& environment,
+                                                          std::string_view context) const {
+    if (const auto* own = find_cluster(environment.cluster.value);
+        own != nullptr && own->context.value == context) {
+        return own;
+    }
+    const auto it = std::find_if(clusters.begin(), clusters.end(),
+                                 [&](const Cluster& k) { return k.context.value == context; });
+    return it == clusters.end() ? nullptr : &*it;
+}
+
 const Environment* EnvironmentConfig::find_environment(std::string_view name) const {
     return find_named(environments, name);
 }

@@ -105,6 +105,10 @@ struct Environment {
     [[nodiscard]] bool allows_namespace(std::string_view ns) const;
 };
 
+/// The repository of an image reference: without `@digest` and without `:tag`
+/// (`reg:5000/team/web:7@sha256:…` → `reg:5000/team/web`).
+[[nodiscard]] std::string image_repository(std::string_view reference);
+
 /// Everything ferry.yaml declares.
 struct EnvironmentConfig {
     std::filesystem::path path; ///< the ferry.yaml it came from
@@ -116,6 +120,9 @@ struct EnvironmentConfig {
 
     [[nodiscard]] const Registry* find_registry(std::string_view name) const;
     [[nodiscard]] const Cluster* find_cluster(std::string_view name) const;
+    /// The cluster whose kube context is `context`, the environment's own one first.
+    [[nodiscard]] const Cluster* find_cluster_by_context(const Environment& environment,
+                                                         std::string_view context) const;
     [[nodiscard]] const Environment* find_environment(std::string_view name) const;
     [[nodiscard]] const Credential* find_credential(std::string_view id) const;
     /// Names for "did you mean" when a `--env NAME` is unknown.

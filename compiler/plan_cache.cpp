@@ -3,6 +3,8 @@
 // points at the recorded digest (the run then uploads nothing and moves no tag).
 #include "compiler/plan_cache.hpp"
 
+#include "compiler/environment.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
@@ -49,22 +51,11 @@ const PlanStep* find_step(const std::vector<PlanStep>& steps, std::string_view i
     return it == steps.end() ? nullptr : &*it;
 }
 
-/// The repository part of a reference: without `@digest` and `:tag`.
-std::string repository_of(std::string_view reference) {
-    std::string repo(reference.substr(0, reference.find('@')));
-    const auto slash = repo.rfind('/');
-    const auto colon = repo.rfind(':');
-    if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
-        repo.resize(colon);
-    }
-    return repo;
-}
-
 /// The buildImage a push pushes: the latest earlier one of the same name, else of the same
 /// repository (as the run's pushImage finds it).
 const PlanStep* build_for(const std::vector<PlanStep>& earlier, const PlanStep& push) {
     const auto name = string_param(push, "name");
-    const auto repository = push.image ? repository_of(*push.image) : std::string();
+    const auto repository = push.image ? image_repository(*push.image) : std::string();
     const PlanStep* same_repository = nullptr;
     for (auto it = earlier.rbegin(); it != earlier.rend(); ++it) {
         if (it->kind != "buildImage" || it->action == Action::skip) {
@@ -73,7 +64,7 @@ const PlanStep* build_for(const std::vector<PlanStep>& earlier, const PlanStep& 
         if (name && string_param(*it, "name") == name) {
             return &*it;
         }
-        if (same_repository == nullptr && it->image && repository_of(*it->image) == repository) {
+        if (same_repository == nullptr && it->image && image_repository(*it->image) == repository) {
             same_repository = &*it;
         }
     }

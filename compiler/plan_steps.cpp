@@ -1,5 +1,6 @@
 // Steps in the plan: parameters evaluated, block bodies with their variables, and for ferry's
 // own steps the image, the target and the effects the observations predict.
+#include "compiler/environment.hpp"
 #include "compiler/plan_detail.hpp"
 #include "compiler/plan_permissions.hpp"
 #include "compiler/plan_targets.hpp"
@@ -22,17 +23,6 @@ std::optional<std::string> string_param(const PlanStep& s, const char* name) {
 
 std::string unknown_because(const std::string& reason) {
     return reason.empty() ? "unknown" : "unknown (" + reason + ")";
-}
-
-/// The repository part of a reference (without `:tag` and `@digest`).
-std::string repository_of(const std::string& ref) {
-    std::string repo = ref.substr(0, ref.find('@'));
-    const auto slash = repo.rfind('/');
-    const auto colon = repo.rfind(':');
-    if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
-        repo.resize(colon);
-    }
-    return repo;
 }
 
 bool is_image_key(std::string_view key) {
@@ -110,7 +100,7 @@ void Planner::describe_effects(const ir::Step& step, PlanStep& out, const StepCo
         if (step.kind == "buildImage") {
             built_images.insert(*name);
             built_images.insert(ref);
-            built_images.insert(repository_of(ref));
+            built_images.insert(image_repository(ref));
             out.action = Action::create;
             out.summary = ref;
             return;
@@ -119,7 +109,7 @@ void Planner::describe_effects(const ir::Step& step, PlanStep& out, const StepCo
         if (auto tags = out.params.find("tags"); tags != out.params.end() && tags->is_array()) {
             for (const auto& t : *tags) {
                 if (t.is_string()) {
-                    refs.push_back(repository_of(ref) + ":" + t.get<std::string>());
+                    refs.push_back(image_repository(ref) + ":" + t.get<std::string>());
                 }
             }
         }
@@ -204,7 +194,7 @@ void Planner::describe_effects(const ir::Step& step, PlanStep& out, const StepCo
             }
             const bool built =
                 built_images.count(v.text) > 0 ||
-                built_images.count(repository_of(resolve_image(v.text, registry))) > 0;
+                built_images.count(image_repository(resolve_image(v.text, registry))) > 0;
             if (!built && is_mutable_reference(v.text)) {
                 auto& d = result.diagnostics.warning(
                     "W0711", v.span,

@@ -87,16 +87,6 @@ const std::string* ImagePins::find(std::string_view reference) const {
     return it == pinned.end() ? nullptr : &it->second;
 }
 
-std::string image_repository(std::string_view reference) {
-    std::string repo(reference.substr(0, reference.find('@')));
-    const auto slash = repo.rfind('/');
-    const auto colon = repo.rfind(':');
-    if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
-        repo.resize(colon);
-    }
-    return repo;
-}
-
 std::string image_tag(std::string_view reference) {
     const std::string_view base = reference.substr(0, reference.find('@'));
     const auto repo = image_repository(base);

@@ -3,6 +3,7 @@
 // image that names an image of this run rewritten to `repository@digest`, so that a rebuilt
 // image always rolls out and an unchanged one never does.
 
+#include "compiler/environment.hpp"
 #include "runtime/driver.hpp"
 
 #include <map>
@@ -28,7 +29,7 @@ struct ImagePins {
 [[nodiscard]] std::string pinned_reference(const RunImage& image);
 
 /// The repository of a reference: without `@digest` and without `:tag`.
-[[nodiscard]] std::string image_repository(std::string_view reference);
+using compiler::image_repository;
 /// The tag of a reference, or empty.
 [[nodiscard]] std::string image_tag(std::string_view reference);
 

@@ -97,18 +97,6 @@ std::filesystem::path state_directory(const c::ProbeRequests& requests,
     return git_work_tree(workspace).value_or(workspace) / state_dir_name;
 }
 
-// The cluster whose context is `context`, preferring the environment's own cluster.
-const c::Cluster* cluster_for(const c::EnvironmentConfig& config, const c::Environment& env,
-                              std::string_view context) {
-    if (const auto* own = config.find_cluster(env.cluster.value);
-        own != nullptr && own->context.value == context) {
-        return own;
-    }
-    const auto it = std::find_if(config.clusters.begin(), config.clusters.end(),
-                                 [&](const c::Cluster& k) { return k.context.value == context; });
-    return it == config.clusters.end() ? nullptr : &*it;
-}
-
 void probe_local(const c::ProbeRequests& requests, const c::Environment& environment,
                  const ProbeOptions& options, const Getenv& getenv, c::Observations& obs) {
     const auto env_name = requests.environment.empty() ? environment.name : requests.environment;
@@ -142,7 +130,7 @@ void probe_clusters(const c::ProbeRequests& requests, const c::Environment& envi
             reason = "not probed: no ferry.yaml was loaded";
             return std::nullopt;
         }
-        const auto* cluster = cluster_for(*options.config, environment, context);
+        const auto* cluster = options.config->find_cluster_by_context(environment, context);
         if (cluster == nullptr) {
             reason = fmt::format("no cluster in {} uses context {}",
                                  options.config->path.filename().string(), context);

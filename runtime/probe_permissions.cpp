@@ -69,17 +69,6 @@ c::PermissionObservation can_i(const std::filesystem::path& kubectl, const Clust
     return out;
 }
 
-const c::Cluster* cluster_of(const c::EnvironmentConfig& config, const c::Environment& env,
-                             std::string_view context) {
-    if (const auto* own = config.find_cluster(env.cluster.value);
-        own != nullptr && own->context.value == context) {
-        return own;
-    }
-    const auto it = std::find_if(config.clusters.begin(), config.clusters.end(),
-                                 [&](const c::Cluster& k) { return k.context.value == context; });
-    return it == config.clusters.end() ? nullptr : &*it;
-}
-
 // The questions to ask: every namespaced right per deploy target (context, namespace), the
 // cluster right once per context.
 std::vector<c::PermissionObservation> questions(const c::ProbeRequests& requests) {
@@ -124,9 +113,10 @@ std::vector<c::PermissionObservation> probe_permissions(const c::ProbeRequests& 
     const auto kubectl = find_tool("kubectl", "KUBECTL", tool_options);
     std::vector<std::optional<ClusterTarget>> targets(out.size());
     for (std::size_t i = 0; i < out.size(); ++i) {
-        const auto* cluster = options.config == nullptr
-                                  ? nullptr
-                                  : cluster_of(*options.config, environment, out[i].context);
+        const auto* cluster =
+            options.config == nullptr
+                ? nullptr
+                : options.config->find_cluster_by_context(environment, out[i].context);
         if (!kubectl.path) {
             out[i].reason = kubectl.error;
         } else if (cluster == nullptr) {
