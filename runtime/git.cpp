@@ -19,10 +19,7 @@ using detail::Libgit2;
 template <typename T, void (*Free)(T*)>
 using Owned = detail::GitOwned<T, Free>;
 
-using Repo = Owned<git_repository, git_repository_free>;
-using Ref = Owned<git_reference, git_reference_free>;
 using Commit = Owned<git_commit, git_commit_free>;
-using Object = Owned<git_object, git_object_free>;
 using Tree = Owned<git_tree, git_tree_free>;
 using Diff = Owned<git_diff, git_diff_free>;
 using Config = Owned<git_config, git_config_free>;
@@ -38,12 +35,12 @@ std::string first_line(const char* message) {
     return std::string(text.substr(0, text.find('\n')));
 }
 
-Repo open_repository(const std::filesystem::path& workspace) {
+detail::GitRepository open_repository(const std::filesystem::path& workspace) {
     git_repository* raw = nullptr;
     if (git_repository_open_ext(&raw, workspace.c_str(), 0, nullptr) != 0) {
         return nullptr;
     }
-    return Repo(raw);
+    return detail::GitRepository(raw);
 }
 
 std::vector<std::string> tags_at(git_repository* repo, const git_oid& head) {
@@ -55,12 +52,12 @@ std::vector<std::string> tags_at(git_repository* repo, const git_oid& head) {
     const RefIter iter(raw);
     git_reference* ref_raw = nullptr;
     while (git_reference_next(&ref_raw, iter.get()) == 0) {
-        const Ref ref(ref_raw);
+        const detail::GitReference ref(ref_raw);
         git_object* peeled_raw = nullptr;
         if (git_reference_peel(&peeled_raw, ref.get(), GIT_OBJECT_COMMIT) != 0) {
             continue; // a tag of a tree or blob
         }
-        const Object peeled(peeled_raw);
+        const detail::GitObject peeled(peeled_raw);
         if (git_oid_equal(git_object_id(peeled.get()), &head) != 0) {
             tags.emplace_back(git_reference_shorthand(ref.get()));
         }
@@ -128,7 +125,7 @@ Commit lookup_commit(git_repository* repo, const std::string& sha, std::string& 
                             sha.substr(0, 12));
         return nullptr;
     }
-    const Object object(raw);
+    const detail::GitObject object(raw);
     git_object* peeled = nullptr;
     if (git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT) != 0) {
         error = fmt::format("{} is not a commit", sha.substr(0, 12));
@@ -264,7 +261,7 @@ std::string strip_url_credentials(std::string_view url) {
 
 std::optional<std::filesystem::path> git_work_tree(const std::filesystem::path& workspace) {
     const Libgit2 lib;
-    const Repo repo = open_repository(workspace);
+    const detail::GitRepository repo = open_repository(workspace);
     if (!repo) {
         return std::nullopt;
     }
@@ -280,7 +277,7 @@ compiler::GitObservation probe_git(const std::filesystem::path& workspace,
                                    const GitProbeOptions& options) {
     const Libgit2 lib;
     compiler::GitObservation out;
-    const Repo repo = open_repository(workspace);
+    const detail::GitRepository repo = open_repository(workspace);
     if (!repo) {
         out.reason = fmt::format("{} is not inside a git repository", workspace.string());
         return out;
@@ -295,7 +292,7 @@ compiler::GitObservation probe_git(const std::filesystem::path& workspace,
         out.reason = "cannot read HEAD: " + git_last_error("unknown error");
         return out;
     }
-    const Ref head(head_raw);
+    const detail::GitReference head(head_raw);
     git_object* peeled = nullptr;
     if (git_reference_peel(&peeled, head.get(), GIT_OBJECT_COMMIT) != 0) {
         out.reason = "HEAD is not a commit: " + git_last_error("unknown error");

@@ -15,12 +15,6 @@ namespace ferry::runtime {
 namespace {
 
 using detail::Libgit2;
-template <typename T, void (*Free)(T*)>
-using Owned = detail::GitOwned<T, Free>;
-using Repository = Owned<git_repository, git_repository_free>;
-using Remote = Owned<git_remote, git_remote_free>;
-using Object = Owned<git_object, git_object_free>;
-using Reference = Owned<git_reference, git_reference_free>;
 
 std::string last_error() {
     return detail::git_last_error();
@@ -48,18 +42,8 @@ struct CallbackState {
 int credentials_callback(git_credential** out, const char* /*url*/, const char* /*user_from_url*/,
                          unsigned int allowed, void* payload) {
     auto* state = static_cast<CallbackState*>(payload);
-    const auto& request = *state->request;
-    if (!request.username || !request.password ||
-        (allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) == 0) {
-        return GIT_PASSTHROUGH;
-    }
-    if (++state->attempts > 1) {
-        git_error_set_str(GIT_ERROR_NET, "authentication failed: the server refused the "
-                                         "username and password given");
-        return GIT_EUSER;
-    }
-    return git_credential_userpass_plaintext_new(out, request.username->reveal().c_str(),
-                                                 request.password->reveal().c_str());
+    return detail::userpass_credential(out, allowed, state->request->username,
+                                       state->request->password, state->attempts);
 }
 
 int progress_callback(const git_indexer_progress* /*stats*/, void* payload) {
@@ -94,7 +78,7 @@ private:
     const GitCheckoutRequest& request_;
     const GitLog& log_;
     const Cancellation& cancel_;
-    Repository repo_;
+    detail::GitRepository repo_;
 
     bool fresh_ = false;
     std::string error_;
@@ -172,7 +156,7 @@ bool Checkout::fetch() {
         error_ = fmt::format("cannot add the remote {}: {}", shown_url(request_.url), last_error());
         return false;
     }
-    const Remote remote(raw);
+    const detail::GitRemote remote(raw);
     say(fmt::format("Fetching changes from the remote Git repository {}", shown_url(request_.url)));
     CallbackState state{&request_, &cancel_, 0};
     git_fetch_options options = GIT_FETCH_OPTIONS_INIT;
@@ -238,7 +222,7 @@ bool Checkout::check_out(const git_oid& oid) {
             fmt::format("cannot read revision {}: {}", detail::git_oid_text(oid), last_error());
         return false;
     }
-    const Object commit(raw);
+    const detail::GitObject commit(raw);
     git_checkout_options options = GIT_CHECKOUT_OPTIONS_INIT;
     // A fresh repository in a used directory takes the revision over whatever is there, as the
     // git plugin's `checkout -f`; an existing work tree keeps local changes and says so.

@@ -2,8 +2,11 @@
 // Internal to runtime/git*.cpp, the files that include libgit2: its global state, owning
 // handles, and its last error message.
 
+#include "runtime/secret.hpp"
+
 #include <git2.h>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,6 +28,29 @@ struct GitFreer {
 /// A libgit2 object freed with its own free function.
 template <typename T, void (*Free)(T*)>
 using GitOwned = std::unique_ptr<T, GitFreer<T, Free>>;
+
+using GitRepository = GitOwned<git_repository, git_repository_free>;
+using GitRemote = GitOwned<git_remote, git_remote_free>;
+using GitObject = GitOwned<git_object, git_object_free>;
+using GitReference = GitOwned<git_reference, git_reference_free>;
+
+/// The body of a libgit2 credentials callback for a username and password: offered once
+/// (`attempts` counts the calls of one operation); asked again, the server refused them.
+/// Without both, or when the server wants another kind, libgit2 goes on without (passthrough).
+inline int userpass_credential(git_credential** out, unsigned int allowed,
+                               const std::optional<Secret>& username,
+                               const std::optional<Secret>& password, int& attempts) {
+    if (!username || !password || (allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) == 0) {
+        return GIT_PASSTHROUGH;
+    }
+    if (++attempts > 1) {
+        git_error_set_str(GIT_ERROR_NET, "authentication failed: the server refused the "
+                                         "username and password given");
+        return GIT_EUSER;
+    }
+    return git_credential_userpass_plaintext_new(out, username->reveal().c_str(),
+                                                 password->reveal().c_str());
+}
 
 /// libgit2's last error message, or `fallback` when it has none.
 inline std::string git_last_error(std::string_view fallback = "unknown libgit2 error") {

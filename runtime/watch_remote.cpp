@@ -13,11 +13,6 @@ namespace ferry::runtime {
 namespace {
 
 using detail::git_last_error;
-template <typename T, void (*Free)(T*)>
-using Owned = detail::GitOwned<T, Free>;
-using Remote = Owned<git_remote, git_remote_free>;
-using Repository = Owned<git_repository, git_repository_free>;
-using Object = Owned<git_object, git_object_free>;
 
 struct AuthState {
     const RemoteAuth* auth = nullptr;
@@ -27,17 +22,8 @@ struct AuthState {
 int credentials(git_credential** out, const char* /*url*/, const char* /*user_from_url*/,
                 unsigned int allowed, void* payload) {
     auto* state = static_cast<AuthState*>(payload);
-    if (!state->auth->username || !state->auth->password ||
-        (allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) == 0) {
-        return GIT_PASSTHROUGH;
-    }
-    if (++state->attempts > 1) {
-        git_error_set_str(GIT_ERROR_NET, "authentication failed: the server refused the "
-                                         "username and password given");
-        return GIT_EUSER;
-    }
-    return git_credential_userpass_plaintext_new(out, state->auth->username->reveal().c_str(),
-                                                 state->auth->password->reveal().c_str());
+    return detail::userpass_credential(out, allowed, state->auth->username, state->auth->password,
+                                       state->attempts);
 }
 
 } // namespace
@@ -52,7 +38,7 @@ RemoteHead remote_branch_head(const std::string& url, const std::string& branch,
         head.error = fmt::format("{}: not a git remote: {}", shown, git_last_error());
         return head;
     }
-    const Remote remote(raw);
+    const detail::GitRemote remote(raw);
     AuthState state{&auth, 0};
     git_remote_callbacks callbacks = GIT_REMOTE_CALLBACKS_INIT;
     callbacks.credentials = credentials;
@@ -99,12 +85,12 @@ std::string prepare_watch_workspace(const std::filesystem::path& workspace) {
         return fmt::format("cannot make a git repository in {}: {}", workspace.string(),
                            git_last_error());
     }
-    const Repository repo(raw);
+    const detail::GitRepository repo(raw);
     git_object* head_raw = nullptr;
     if (git_revparse_single(&head_raw, repo.get(), "HEAD") != 0) {
         return {}; // nothing checked out yet
     }
-    const Object head(head_raw);
+    const detail::GitObject head(head_raw);
     git_checkout_options options = GIT_CHECKOUT_OPTIONS_INIT;
     options.checkout_strategy = GIT_CHECKOUT_FORCE;
     if (git_reset(repo.get(), head.get(), GIT_RESET_HARD, &options) != 0) {

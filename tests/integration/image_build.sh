@@ -26,27 +26,7 @@ PASSWORD=$(cat "$REG_PASS_FILE")
 # workspace DIR PASSWORD-FILE: a ferry.yaml for the testenv registry and a context under DIR/src.
 workspace() {
   mkdir -p "$1/src/lib" "$1/src/logs"
-  cat >"$1/ferry.yaml" <<YAML
-version: 1
-registries:
-  test:
-    server: $FERRY_TEST_REGISTRY
-    prefix: $ID
-    credentials: registry-password
-    tls: { ca: $FERRY_TEST_REGISTRY_CA }
-clusters:
-  lab: { kubeconfig: $KUBECONFIG, context: $FERRY_TEST_KUBE_CONTEXT }
-environments:
-  test:
-    cluster: lab
-    namespace: $ID
-    registry: test
-credentials:
-  registry-password:
-    type: usernamePassword
-    username: $REG_USER
-    passwordFile: $2
-YAML
+  registry_ferry_yaml "$1/ferry.yaml" "$FERRY_TEST_REGISTRY" "$ID" "$2"
   printf 'echo hello\n' >"$1/src/run.sh"
   chmod 755 "$1/src/run.sh"
   printf 'one\n' >"$1/src/lib/one.txt"

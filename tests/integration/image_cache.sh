@@ -30,27 +30,7 @@ BASE_PATH=${FERRY_TEST_BASE_IMAGE#*/}  # ferry-test/busybox:latest
 BASE=$PROXY/$BASE_PATH
 BASE2=$PROXY/$ID/base:2
 
-cat >"$WS/ferry.yaml" <<YAML
-version: 1
-registries:
-  proxied:
-    server: $PROXY
-    prefix: $ID
-    credentials: registry-password
-    tls: { ca: $FERRY_TEST_REGISTRY_CA }
-clusters:
-  lab: { kubeconfig: $KUBECONFIG, context: $FERRY_TEST_KUBE_CONTEXT }
-environments:
-  test:
-    cluster: lab
-    namespace: $ID
-    registry: proxied
-credentials:
-  registry-password:
-    type: usernamePassword
-    username: $REG_USER
-    passwordFile: $REG_PASS_FILE
-YAML
+registry_ferry_yaml "$WS/ferry.yaml" "$PROXY" "$ID" "$REG_PASS_FILE"
 
 # pipeline BASE GREETING: the Ferryfile under test.
 pipeline() {

@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Helpers shared by registry_push.sh and push_faults.sh (sourced after lib.sh and load_env):
+# Helpers shared by registry_push.sh, push_faults.sh, image_build.sh and image_cache.sh (sourced
+# after lib.sh and load_env):
 # the fault proxy in front of the testenv registry, request counting, and registry checks with
 # skopeo (a tool ferry did not write).
 
@@ -66,4 +67,31 @@ registry_digest() {
   skopeo inspect --raw --cert-dir "$CERTS" --creds "$REG_USER:$(cat "$REG_PASS_FILE")" \
     "docker://$FERRY_TEST_REGISTRY/$1" 2>/dev/null | sha256sum | awk '{print "sha256:" $1}' |
     grep -v "^sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855$" || true
+}
+
+# registry_ferry_yaml FILE SERVER PREFIX PASSWORD-FILE: a ferry.yaml whose environment `test`
+# pushes to SERVER (the registry or the proxy in front of it) under PREFIX with the testenv's
+# user and that password file; the namespace is PREFIX.
+registry_ferry_yaml() {
+  cat >"$1" <<YAML
+version: 1
+registries:
+  test:
+    server: $2
+    prefix: $3
+    credentials: registry-password
+    tls: { ca: $FERRY_TEST_REGISTRY_CA }
+clusters:
+  lab: { kubeconfig: $KUBECONFIG, context: $FERRY_TEST_KUBE_CONTEXT }
+environments:
+  test:
+    cluster: lab
+    namespace: $3
+    registry: test
+credentials:
+  registry-password:
+    type: usernamePassword
+    username: $REG_USER
+    passwordFile: $4
+YAML
 }
