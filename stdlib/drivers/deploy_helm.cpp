@@ -3,6 +3,7 @@
 // journaled before it changes the release, and explained from the pods when it fails.
 #include "runtime/deploy_diagnose.hpp"
 #include "runtime/deploy_key.hpp"
+#include "runtime/helm_request.hpp"
 #include "stdlib/drivers/deploy_common.hpp"
 
 #include <cctype>
@@ -50,121 +51,6 @@ std::optional<bool> bool_param(const StepContext& context, const char* name) {
     return it->get<bool>();
 }
 
-std::vector<std::string> string_list(const nlohmann::json& value) {
-    std::vector<std::string> out;
-    if (value.is_string()) {
-        out.push_back(value.get<std::string>());
-    } else if (value.is_array()) {
-        for (const auto& v : value) {
-            if (v.is_string()) {
-                out.push_back(v.get<std::string>());
-            }
-        }
-    }
-    return out;
-}
-
-/// Everything `helm upgrade` is given, prepared before anything changes.
-struct HelmRequest {
-    std::string release;
-    std::string chart; ///< what helm installs: a directory or a .tgz (an oci:// chart pulled)
-    std::vector<std::string> args; ///< -f, --set, --set-string
-    runtime::DeployKeyInputs key_inputs;
-    std::string key;
-};
-
-// The chart as a local path: directories and .tgz as given, oci:// pulled into `scratch`.
-std::optional<std::filesystem::path>
-local_chart(const StepContext& context, const runtime::KubeTools& kube, const std::string& chart,
-            const std::filesystem::path& scratch, std::string& error) {
-    if (!chart.starts_with("oci://")) {
-        auto path = resolve(context, chart);
-        std::error_code ec;
-        if (!std::filesystem::exists(path, ec)) {
-            error = fmt::format("chart {} does not exist", path.string());
-            return std::nullopt;
-        }
-        return path;
-    }
-    std::error_code ec;
-    std::filesystem::create_directories(scratch, ec);
-    const auto pulled = kube.helm({"pull", chart, "--destination", scratch.string()});
-    if (!pulled.ok()) {
-        error = runtime::tool_failure("helm pull " + chart, pulled);
-        return std::nullopt;
-    }
-    for (const auto& entry : std::filesystem::directory_iterator(scratch, ec)) {
-        if (entry.path().extension() == ".tgz") {
-            return entry.path();
-        }
-    }
-    error = fmt::format("helm pull {} left no .tgz in {}", chart, scratch.string());
-    return std::nullopt;
-}
-
-std::optional<HelmRequest> prepare(StepContext& context, const runtime::KubeTools& kube,
-                                   const std::string& ns, const std::filesystem::path& scratch,
-                                   std::string& error) {
-    HelmRequest request;
-    request.release = string_param(context, "release");
-    const auto chart_param = string_param(context, "chart");
-    if (request.release.empty() || chart_param.empty()) {
-        error = "helmUpgrade needs release: and chart:";
-        return std::nullopt;
-    }
-    const auto chart = local_chart(context, kube, chart_param, scratch, error);
-    if (!chart) {
-        return std::nullopt;
-    }
-    request.chart = chart->string();
-    auto& key = request.key_inputs;
-    key.release = request.release;
-    key.namespace_ = ns;
-    const auto digest = runtime::chart_digest(*chart, error);
-    if (!digest) {
-        return std::nullopt;
-    }
-    key.chart_digest = *digest;
-    for (const auto& file : string_list(context.params.value("values", nlohmann::json()))) {
-        const auto path = resolve(context, file);
-        const auto file_digest = runtime::chart_digest(path, error);
-        if (!file_digest) {
-            error = fmt::format("values file {}: {}", file, error);
-            return std::nullopt;
-        }
-        key.values_file_digests.push_back(*file_digest);
-        request.args.insert(request.args.end(), {"-f", path.string()});
-    }
-    for (const auto& [param, flag, into] :
-         {std::tuple{"set", "--set", &key.set},
-          std::tuple{"setString", "--set-string", &key.set_string}}) {
-        const auto it = context.params.find(param);
-        if (it == context.params.end() || !it->is_object()) {
-            continue;
-        }
-        *into = *it;
-        for (const auto& [k, v] : it->items()) {
-            request.args.insert(request.args.end(), {flag, k + "=" + runtime::helm_set_value(v)});
-        }
-    }
-    runtime::ImageValues images;
-    {
-        std::lock_guard lock(context.services.images_mutex);
-        images = runtime::image_values(context.params.value("images", nlohmann::json()),
-                                       context.services.images);
-    }
-    if (!images.error.empty()) {
-        error = images.error;
-        return std::nullopt;
-    }
-    for (const auto& [k, v] : images.set_strings) {
-        request.args.insert(request.args.end(), {"--set-string", k + "=" + v});
-    }
-    key.image_values = images.set_strings;
-    request.key = runtime::deploy_key(key);
-    return request;
-}
-
 // Runs helm while watching the release's pods, so that what they said is still known after
 // helm's own rollback has deleted them.
 runtime::ToolRun run_watching(StepContext& context, const runtime::KubeTools& kube,
@@ -183,9 +69,9 @@ runtime::ToolRun run_watching(StepContext& context, const runtime::KubeTools& ku
     return helm.get();
 }
 
-std::vector<std::string> upgrade_args(const StepContext& context, const HelmRequest& request,
-                                      const std::string& ns, const HelmVersion& version,
-                                      int next_revision) {
+std::vector<std::string> upgrade_args(const StepContext& context,
+                                      const runtime::HelmRequest& request, const std::string& ns,
+                                      const HelmVersion& version, int next_revision) {
     std::vector<std::string> args{"upgrade",     "--install",   request.release,
                                   request.chart, "--namespace", ns};
     args.insert(args.end(), request.args.begin(), request.args.end());
@@ -235,7 +121,13 @@ StepOutcome deploy(StepContext& context, const runtime::KubeTools& kube, const s
     if (!version) {
         return failure(error);
     }
-    const auto request = prepare(context, kube, ns, scratch, error);
+    std::map<std::string, runtime::RunImage, std::less<>> images;
+    {
+        std::lock_guard lock(context.services.images_mutex);
+        images = context.services.images;
+    }
+    const auto request = runtime::prepare_helm_request(context.params, context.cwd, ns, images,
+                                                       &kube, scratch, error);
     if (!request) {
         return failure(error);
     }
