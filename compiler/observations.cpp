@@ -36,4 +36,10 @@ const BuildObservation* Observations::build(std::string_view step) const {
     return it == builds.end() ? nullptr : &*it;
 }
 
+const DeployObservation* Observations::deploy(std::string_view step) const {
+    const auto it = std::find_if(deploys.begin(), deploys.end(),
+                                 [&](const DeployObservation& d) { return d.step == step; });
+    return it == deploys.end() ? nullptr : &*it;
+}
+
 } // namespace ferry::compiler

@@ -95,6 +95,37 @@ struct BuildObservation {
     std::optional<std::string> digest; ///< hit: the recorded image's manifest digest
 };
 
+/// One Kubernetes object of a release that a helmUpgrade would change: what helm keeps as the
+/// current revision's manifest (`helm get manifest`) against what the step's chart renders with
+/// the step's values (`helm template`). Field paths only, never values: a Secret's data stays out.
+struct ObjectChange {
+    std::string api_version;
+    std::string kind;
+    std::string namespace_;
+    std::string name;
+    std::string change;              ///< added, changed, removed
+    std::vector<std::string> fields; ///< changed: the paths that differ, sorted (at most 20)
+    int more_fields = 0;             ///< changed paths beyond those listed
+};
+
+/// One helmUpgrade step prepared by the probe as its run will prepare it
+/// (runtime/helm_request.hpp): the deploy key the run will compute, and the per-object diff.
+struct DeployObservation {
+    std::string step;             ///< the helmUpgrade step's id
+    std::string params;           ///< the parameters prepared, as JSON text (the plan's must match)
+    Known known = Known::unknown; ///< whether the deploy key is known
+    std::string reason;           ///< unknown: why (an image built in this run, a missing chart)
+    std::string key;              ///< the deploy key the run will compute
+    std::string key_label;        ///< its label form, as ReleaseObservation::deploy_key holds it
+    Known diff_known = Known::unknown;
+    std::string diff_reason; ///< why the diff is unknown (--offline, helm template failed)
+    std::vector<ObjectChange> objects; ///< added, changed and removed objects, in manifest order
+    int unchanged_objects = 0;
+    /// Images of this run whose digest is known only after their build: rendered with a
+    /// placeholder digest, so their objects show as changed.
+    std::vector<std::string> pending_images;
+};
+
 /// Whether the user of a kube context may do one thing in a namespace (`kubectl auth can-i`).
 struct PermissionObservation {
     std::string context;
@@ -136,6 +167,24 @@ struct ProbeRequests {
         std::string context;
     };
     std::vector<Build> builds;
+    /// A helmUpgrade step to prepare: its id, target, parameters (JSON text), the directory it
+    /// runs in (relative to `workspace` unless absolute), and the images of this run its
+    /// `images:` name, each with the buildImage step that makes it and the reference it will
+    /// carry (the first pushed tag, else the built reference).
+    struct DeployImage {
+        std::string name;
+        std::string build_step;
+        std::string reference;
+    };
+    struct Deploy {
+        std::string step;
+        std::string context;
+        std::string namespace_;
+        std::string params;
+        std::string directory;
+        std::vector<DeployImage> images;
+    };
+    std::vector<Deploy> deploys;
 };
 
 /// Everything probed before one plan.
@@ -150,6 +199,7 @@ struct Observations {
     std::vector<BuildObservation> builds;     ///< buildImage steps keyed before the run
     /// The rights of each deploy target's user for the verbs a deploy needs (preflight).
     std::vector<PermissionObservation> permissions;
+    std::vector<DeployObservation> deploys; ///< helmUpgrade steps: deploy keys and object diffs
     /// The next build number ferry would use (CI's BUILD_NUMBER, else the counter in .ferry/).
     std::optional<long long> build_number;
     /// Environment variables of the process that matter to the plan (CI's, BUILD_NUMBER, ...).
@@ -163,6 +213,7 @@ struct Observations {
     [[nodiscard]] const ReleaseObservation*
     release(std::string_view context, std::string_view namespace_, std::string_view name) const;
     [[nodiscard]] const BuildObservation* build(std::string_view step) const;
+    [[nodiscard]] const DeployObservation* deploy(std::string_view step) const;
 };
 
 } // namespace ferry::compiler

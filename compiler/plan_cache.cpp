@@ -133,6 +133,118 @@ PlanCache predict_push(const Observations& obs, const std::vector<PlanStep>& ear
     return {"hit", digest, fmt::format("every tag already points at {}", digest)};
 }
 
+std::string object_name(const ObjectChange& o, const PlanStep& step) {
+    return o.namespace_ == step.target.namespace_
+               ? fmt::format("{}/{}", o.kind, o.name)
+               : fmt::format("{}/{} in {}", o.kind, o.name, o.namespace_);
+}
+
+// The per-object diff of a deploy as effects: `object Deployment/web: present -> changed: …`.
+void object_effects(const DeployObservation& seen, PlanStep& step) {
+    if (seen.diff_known != Known::yes) {
+        return;
+    }
+    for (const auto& o : seen.objects) {
+        std::string after = o.change;
+        if (o.change == "changed") {
+            after += ": ";
+            for (std::size_t i = 0; i < o.fields.size(); ++i) {
+                after += (i == 0 ? "" : ", ") + o.fields[i];
+            }
+            if (o.more_fields > 0) {
+                after += fmt::format(" (+{} more)", o.more_fields);
+            }
+        }
+        step.effects.push_back(
+            {"object", object_name(o, step), o.change == "added" ? "absent" : "present", after});
+    }
+}
+
+PlanCache predict_deploy(const Observations& obs, PlanStep& step) {
+    if (const auto name = runtime_parameter(step); !name.empty()) {
+        return unknown(
+            fmt::format("parameter {} is only known at run time, so is the deploy key", name));
+    }
+    const DeployObservation* seen = obs.deploy(step.id);
+    if (seen == nullptr) {
+        return unknown("the deploy was not probed: its parameters depend on values the probes "
+                       "bring (git, the build number)");
+    }
+    if (seen->params != step.params.dump()) {
+        return unknown("the parameters differ from the ones probed");
+    }
+    const auto release_name = string_param(step, "release").value_or("");
+    const ReleaseObservation* release =
+        obs.release(step.target.context, step.target.namespace_, release_name);
+    std::string images_note;
+    for (const auto& image :
+         seen->diff_known == Known::yes ? seen->pending_images : std::vector<std::string>()) {
+        images_note +=
+            (images_note.empty() ? "; rendered with a placeholder digest for " : ", ") + image;
+    }
+    if (seen->known != Known::yes) {
+        object_effects(*seen, step);
+        return unknown(seen->reason + images_note);
+    }
+    if (release == nullptr || release->known != Known::yes) {
+        object_effects(*seen, step);
+        return {"unknown", seen->key,
+                fmt::format("release {} was not probed{}", release_name,
+                            release != nullptr && !release->reason.empty() ? ": " + release->reason
+                                                                           : std::string())};
+    }
+    if (!release->revision) {
+        object_effects(*seen, step);
+        return {"miss", seen->key, fmt::format("release {} does not exist yet", release_name)};
+    }
+    const int revision = *release->revision;
+    if (release->status != "deployed") {
+        object_effects(*seen, step);
+        return {"miss", seen->key,
+                fmt::format("revision {} is {}, not deployed", revision, release->status)};
+    }
+    if (!release->deploy_key) {
+        object_effects(*seen, step);
+        return {"miss", seen->key,
+                fmt::format("revision {} carries no deploy key of ferry's (another tool or person "
+                            "made it)",
+                            revision)};
+    }
+    if (*release->deploy_key != seen->key_label) {
+        object_effects(*seen, step);
+        return {"miss", seen->key,
+                fmt::format("revision {} was deployed from other inputs (deploy key {}…)", revision,
+                            release->deploy_key->substr(0, 12))};
+    }
+    return {"hit", seen->key,
+            fmt::format("revision {} was deployed from these inputs: no upgrade, no new revision",
+                        revision)};
+}
+
+// The directory a step runs in, relative to the workspace unless absolute: `path` under the
+// enclosing dir {} blocks. nullopt when a dir is only known at run time.
+std::optional<std::string> step_directory(const Plan& plan, const PlanStep& step,
+                                          const std::string& path) {
+    std::filesystem::path directory = path;
+    for (const PlanStep* parent = find_step(plan.steps, step.parent);
+         parent != nullptr && !directory.is_absolute();
+         parent = find_step(plan.steps, parent->parent)) {
+        if (parent->kind != "dir") {
+            continue;
+        }
+        const auto dir = string_param(*parent, "path");
+        if (!dir) {
+            return std::nullopt;
+        }
+        directory = std::filesystem::path(*dir) / directory;
+    }
+    auto normal = directory.lexically_normal().string();
+    if (normal.size() > 1 && normal.ends_with('/')) {
+        normal.pop_back();
+    }
+    return normal;
+}
+
 } // namespace
 
 std::optional<ProbeRequests::Build> build_request(const Plan& plan, const PlanStep& step) {
@@ -140,42 +252,83 @@ std::optional<ProbeRequests::Build> build_request(const Plan& plan, const PlanSt
         !runtime_parameter(step).empty()) {
         return std::nullopt;
     }
-    // The run builds in the step's working directory: the workspace, or an enclosing dir {}.
-    std::filesystem::path context = string_param(step, "context").value_or(".");
-    for (const PlanStep* parent = find_step(plan.steps, step.parent);
-         parent != nullptr && !context.is_absolute();
-         parent = find_step(plan.steps, parent->parent)) {
-        if (parent->kind != "dir") {
+    const auto directory = step_directory(plan, step, string_param(step, "context").value_or("."));
+    if (!directory) {
+        return std::nullopt;
+    }
+    return ProbeRequests::Build{step.id, step.image.value_or(""), step.params.dump(), *directory};
+}
+
+std::optional<ProbeRequests::Deploy> deploy_request(const Plan& plan, const PlanStep& step) {
+    if (step.kind != "helmUpgrade" || step.action == Action::skip ||
+        !runtime_parameter(step).empty()) {
+        return std::nullopt;
+    }
+    const auto directory = step_directory(plan, step, ".");
+    if (!directory) {
+        return std::nullopt;
+    }
+    ProbeRequests::Deploy out{
+        step.id, step.target.context, step.target.namespace_, step.params.dump(), *directory, {}};
+    const auto images = step.params.find("images");
+    if (images == step.params.end() || !images->is_object()) {
+        return out;
+    }
+    // The run finds an image by the name its buildImage gave it; its reference is the first tag
+    // a later pushImage of that name pushed, else the built reference.
+    const auto here = std::find_if(plan.steps.begin(), plan.steps.end(),
+                                   [&](const PlanStep& s) { return s.id == step.id; });
+    for (const auto& [key, value] : images->items()) {
+        if (!value.is_string()) {
             continue;
         }
-        const auto path = string_param(*parent, "path");
-        if (!path) {
-            return std::nullopt; // a dir only known at run time
+        const auto name = value.get<std::string>();
+        ProbeRequests::DeployImage image{name, "", ""};
+        bool pushed = false;
+        for (auto it = plan.steps.begin(); it != here; ++it) {
+            if (it->action == Action::skip || string_param(*it, "name") != name) {
+                continue;
+            }
+            if (it->kind == "buildImage") {
+                image.build_step = it->id;
+                image.reference = it->image.value_or("");
+                pushed = false;
+            } else if (it->kind == "pushImage" && !image.build_step.empty() && !pushed) {
+                const auto tag = std::find_if(it->effects.begin(), it->effects.end(),
+                                              [](const PlanEffect& e) { return e.kind == "tag"; });
+                if (tag != it->effects.end()) {
+                    image.reference = tag->target;
+                    pushed = true;
+                }
+            }
         }
-        context = std::filesystem::path(*path) / context;
+        if (!image.build_step.empty()) {
+            out.images.push_back(std::move(image));
+        }
     }
-    return ProbeRequests::Build{step.id, step.image.value_or(""), step.params.dump(),
-                                context.lexically_normal().string()};
+    return out;
 }
 
 void predict_cache(const Observations& observations, const std::vector<PlanStep>& earlier,
                    PlanStep& step) {
-    if (step.kind != "buildImage" && step.kind != "pushImage") {
+    if (step.kind != "buildImage" && step.kind != "pushImage" && step.kind != "helmUpgrade") {
         return;
     }
     if (step.action == Action::skip) {
         step.cache = unknown("the step is skipped");
         return;
     }
-    step.cache = step.kind == "buildImage" ? predict_build(observations, step)
-                                           : predict_push(observations, earlier, step);
+    step.cache = step.kind == "buildImage"  ? predict_build(observations, step)
+                 : step.kind == "pushImage" ? predict_push(observations, earlier, step)
+                                            : predict_deploy(observations, step);
     if (step.cache.status != "hit") {
         return;
     }
-    // A hit changes nothing: the build reuses its image, every tag already points at it.
+    // A hit changes nothing: the build reuses its image, every tag already points at it, the
+    // release stays at its revision.
     step.action = Action::noop;
     for (auto& effect : step.effects) {
-        if (effect.kind == "tag") {
+        if (effect.kind == "tag" || effect.kind == "release") {
             effect.after = effect.before;
         }
     }

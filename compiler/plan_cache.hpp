@@ -1,7 +1,9 @@
 #pragma once
-// The plan's cache predictions for buildImage and pushImage (issue 6): the probe keys each
-// build as its run will (runtime/build_cache.hpp) and looks it up; the planner turns those
-// observations, and the registry's tags, into `cache` {status, key, reason} per step. Pure.
+// The plan's cache predictions for buildImage and pushImage (issue 6) and helmUpgrade (issue 7):
+// the probe keys each build as its run will (runtime/build_cache.hpp) and looks it up, and
+// prepares each deploy as its run will (runtime/helm_request.hpp); the planner turns those
+// observations, the registry's tags and the releases' deploy keys into `cache` {status, key,
+// reason} per step, and a deploy's object diff into effects. Pure.
 
 #include "compiler/observations.hpp"
 #include "compiler/plan.hpp"
@@ -16,8 +18,14 @@ namespace ferry::compiler::detail {
 [[nodiscard]] std::optional<ProbeRequests::Build> build_request(const Plan& plan,
                                                                 const PlanStep& step);
 
-/// Sets `step.cache` for a buildImage or pushImage step from the observations; `earlier` are
-/// the steps planned before it (a push follows its build). Other steps are left alone.
+/// What the probe must prepare for `step` (a helmUpgrade of `plan`): its parameters, directory
+/// and the images of this run it names; nullopt when a parameter is only known at run time.
+[[nodiscard]] std::optional<ProbeRequests::Deploy> deploy_request(const Plan& plan,
+                                                                  const PlanStep& step);
+
+/// Sets `step.cache` for a buildImage, pushImage or helmUpgrade step from the observations;
+/// `earlier` are the steps planned before it (a push follows its build). Other steps are left
+/// alone.
 void predict_cache(const Observations& observations, const std::vector<PlanStep>& earlier,
                    PlanStep& step);
 

@@ -538,6 +538,30 @@ nlohmann::json observations_json(const Observations& o) {
                                    {"digest", optional_json(b.digest)}});
         }
     }
+    if (!o.deploys.empty()) { // helmUpgrade keys and object diffs (issue 7)
+        j["deploys"] = nlohmann::json::array();
+        for (const auto& d : o.deploys) {
+            nlohmann::json objects = nlohmann::json::array();
+            for (const auto& c : d.objects) {
+                objects.push_back({{"api_version", c.api_version},
+                                   {"kind", c.kind},
+                                   {"namespace", c.namespace_},
+                                   {"name", c.name},
+                                   {"change", c.change},
+                                   {"fields", c.fields},
+                                   {"more_fields", c.more_fields}});
+            }
+            j["deploys"].push_back({{"step", d.step},
+                                    {"known", known_text(d.known)},
+                                    {"reason", d.reason},
+                                    {"key", d.key},
+                                    {"diff_known", known_text(d.diff_known)},
+                                    {"diff_reason", d.diff_reason},
+                                    {"objects", std::move(objects)},
+                                    {"unchanged_objects", d.unchanged_objects},
+                                    {"pending_images", d.pending_images}});
+        }
+    }
     j["build_number"] = optional_json(o.build_number);
     j["process_env"] = o.process_env;
     return j;

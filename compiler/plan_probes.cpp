@@ -79,6 +79,9 @@ ProbeRequests probe_requests(const ir::Pipeline& pipeline, const EnvironmentConf
         if (auto build = detail::build_request(blind.plan, step)) {
             out.builds.push_back(std::move(*build));
         }
+        if (auto deploy = detail::deploy_request(blind.plan, step)) {
+            out.deploys.push_back(std::move(*deploy));
+        }
         if (step.kind == "helmUpgrade" || step.kind == "kubectlApply") {
             out.namespaces.push_back({step.target.context, step.target.namespace_});
             out.deploy_targets.push_back({step.target.context, step.target.namespace_});

@@ -10,9 +10,6 @@
 namespace ferry::compiler::detail {
 namespace {
 
-constexpr std::string_view cache_pending =
-    "the build cache index arrives with image builds (issue 6): ferry cannot tell a hit yet";
-
 std::optional<std::string> string_param(const PlanStep& s, const char* name) {
     const auto it = s.params.find(name);
     if (it == s.params.end() || !it->is_string()) {
@@ -84,7 +81,6 @@ void Planner::prepare_namespace(const ir::Step& step, const std::string& ns, Pla
 void Planner::describe_effects(const ir::Step& step, PlanStep& out, const StepContext& context) {
     const auto name = string_param(out, "name");
     if (step.kind == "buildImage" || step.kind == "pushImage") {
-        out.cache = {"unknown", "", std::string(cache_pending)};
         if (!name) {
             return;
         }

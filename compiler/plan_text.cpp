@@ -105,7 +105,7 @@ std::string render_text(const Plan& p, const TextOptions& options) {
         for (const auto& e : s.effects) {
             fmt::format_to(to, "      {} {}: {} -> {}\n", e.kind, e.target, e.before, e.after);
         }
-        if (s.kind == "buildImage" || s.kind == "pushImage") {
+        if (s.kind == "buildImage" || s.kind == "pushImage" || s.kind == "helmUpgrade") {
             fmt::format_to(to, "      cache {}: {}\n", s.cache.status, s.cache.reason);
         }
     }

@@ -98,9 +98,7 @@ void Planner::plan_step(const ir::Step& step, const StepContext& context) {
         }
     }
     out.cache = sig != nullptr && sig->cacheable
-                    ? PlanCache{"unknown", "",
-                                "the build cache index arrives with image builds "
-                                "(issue 6)"}
+                    ? PlanCache{"unknown", "", "not predicted"}
                     : PlanCache{"uncacheable", "", step.kind + " is not cacheable"};
     if (step.is_script) {
         out.kind = "script";

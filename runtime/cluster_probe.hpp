@@ -42,7 +42,9 @@ struct ToolLookup {
                                                              std::string_view name,
                                                              const ClusterProbeOptions& options);
 
-/// `helm history NAME --max 1`: the current revision, status and chart, or absent.
+/// `helm history NAME --max 1` and the release's labels, read as a deploy reads them
+/// (runtime/deploy_cluster.hpp's read_release): the current revision, status, chart and the
+/// deploy key on the revision ferry made, or absent. Implemented in probe_deploy.cpp.
 [[nodiscard]] compiler::ReleaseObservation probe_release(const ClusterTarget& target,
                                                          std::string_view namespace_,
                                                          std::string_view name,

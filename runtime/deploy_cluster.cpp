@@ -176,6 +176,7 @@ ReleaseState read_release(const KubeTools& kube, const std::string& ns,
     state.exists = true;
     state.revision = last.value("revision", 0);
     state.status = json_text(last, "status");
+    state.chart = json_text(last, "chart");
     // Helm keeps release labels on its storage object (a Secret by default, a ConfigMap with
     // HELM_DRIVER=configmap); `helm get metadata` of helm 3 does not show them.
     // The key counts only on the revision ferry's upgrade made (deploy_revision_label): helm

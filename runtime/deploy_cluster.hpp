@@ -64,6 +64,7 @@ struct ReleaseState {
     bool exists = false;
     int revision = 0;
     std::string status;
+    std::string chart;      ///< `name-version`
     std::string deploy_key; ///< the ferry.dev/deploy-key label of the current revision
     std::string error;      ///< the release could not be read
 };

@@ -56,6 +56,27 @@ ToolRun ProcessDeployShell::run(const std::filesystem::path& program,
     return run;
 }
 
+ToolRun CapturedDeployShell::run(const std::filesystem::path& program,
+                                 const std::vector<std::string>& args,
+                                 const std::optional<std::string>& input) {
+    ToolRun run;
+    if (input) {
+        run.error = "a probe gives no tool any input";
+        return run;
+    }
+    auto p = run_captured(program, args, timeout_);
+    run.started = p.started;
+    run.exit_code = p.exit_code;
+    run.out = std::move(p.out);
+    run.err = std::move(p.err);
+    run.error = std::move(p.error);
+    if (p.timed_out) {
+        run.cancelled = true;
+        run.error = fmt::format("no answer within {} s", timeout_.count() / 1000);
+    }
+    return run;
+}
+
 ToolRun KubeTools::kubectl(std::vector<std::string> args,
                            const std::optional<std::string>& input) const {
     std::vector<std::string> full{"--kubeconfig", target_.kubeconfig.string(), "--context",
@@ -82,7 +103,8 @@ std::string tool_failure(std::string_view what, const ToolRun& run) {
         return fmt::format("{} could not be started: {}", what, run.error);
     }
     if (run.cancelled) {
-        return fmt::format("{} was cancelled", what);
+        return run.error.empty() ? fmt::format("{} was cancelled", what)
+                                 : fmt::format("{}: {}", what, run.error);
     }
     const auto line = first_error_line(run.err.empty() ? run.out : run.err);
     return fmt::format("{} failed (exit code {}){}{}", what, run.exit_code,

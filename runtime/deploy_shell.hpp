@@ -6,6 +6,7 @@
 #include "runtime/cancel.hpp"
 #include "runtime/cluster_probe.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -49,6 +50,19 @@ private:
     std::vector<std::pair<std::string, std::string>> env_;
     std::filesystem::path cwd_;
     const Cancellation& cancel_;
+};
+
+/// The probes' shell: read-only calls with stdin closed, each ended after `timeout`. A call
+/// that needs input is refused (probes never write).
+class CapturedDeployShell final : public DeployShell {
+public:
+    explicit CapturedDeployShell(std::chrono::milliseconds timeout) : timeout_(timeout) {}
+    [[nodiscard]] ToolRun run(const std::filesystem::path& program,
+                              const std::vector<std::string>& args,
+                              const std::optional<std::string>& input) override;
+
+private:
+    std::chrono::milliseconds timeout_;
 };
 
 /// kubectl and helm bound to one cluster target.

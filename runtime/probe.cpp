@@ -7,6 +7,7 @@
 #include "runtime/config.hpp"
 #include "runtime/git.hpp"
 #include "runtime/probe_cache.hpp"
+#include "runtime/probe_deploy.hpp"
 #include "runtime/probe_permissions.hpp"
 #include "runtime/probe_registry.hpp"
 #include "runtime/state.hpp"
@@ -234,6 +235,8 @@ c::Observations probe(const c::ProbeRequests& raw_requests, const c::Environment
         probe_local(requests, environment, options, getenv, obs);
         mark_offline(requests, obs);
         obs.builds = probe_builds(requests, environment, options, getenv);
+        obs.deploys =
+            probe_deploys(requests, environment, options, getenv, obs.builds, obs.releases);
         return obs;
     }
     // Git and the state, the registries and the clusters are probed side by side; each
@@ -245,6 +248,8 @@ c::Observations probe(const c::ProbeRequests& raw_requests, const c::Environment
     probe_clusters(requests, environment, options, getenv, obs);
     obs.permissions = probe_permissions(requests, environment, options);
     builds.join();
+    // A deploy's key and render need the digests the builds will produce, and the releases.
+    obs.deploys = probe_deploys(requests, environment, options, getenv, obs.builds, obs.releases);
     registries.join();
     local.join();
     return obs;

@@ -75,7 +75,8 @@ void add_ferry_steps(Table& out) {
                 P("wait", Type::boolean),
                 P("timeout", Type::string).doc("A helm duration such as `5m`."),
             })
-            .effects({Effect::cluster, Effect::network}));
+            .effects({Effect::cluster, Effect::network})
+            .cacheable());
     out.push_back(
         step("kubectlApply", ferry,
              "Applies manifests with server-side apply, image references rewritten to digests.")
