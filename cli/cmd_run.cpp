@@ -280,6 +280,15 @@ RunSummary run_pipeline(const RunArgs& a, const RunHooks& hooks) {
     services.getenv = real_getenv;
     runtime::RunOptions options;
     options.approvals = a.approvals;
+    options.approver = a.approver;
+    // Who answers here when --approver is not given: the CI's user, else the user running ferry.
+    for (const char* name :
+         {"GITHUB_ACTOR", "GITLAB_USER_LOGIN", "BUILD_USER_ID", "USER", "LOGNAME"}) {
+        if (!options.approver.empty()) {
+            break;
+        }
+        options.approver = real_getenv(name).value_or("");
+    }
     options.password_params = password_parameters(a, planned);
     options.prompt = isatty(fileno(stdin)) != 0 && isatty(fileno(stderr)) != 0;
     summary.build_number = number;
@@ -351,6 +360,9 @@ Runner setup_run(CLI::App& app) {
     app.add_option("--approve", a->approvals,
                    "Approve the input with this id in advance; `*` approves every input "
                    "(repeatable)");
+    app.add_option("--approver", a->approver,
+                   "Who approves, for `input submitter:` (default: the CI's user "
+                   "GITHUB_ACTOR, GITLAB_USER_LOGIN or BUILD_USER_ID, else $USER)");
     app.add_option("--events", a->events, "Write events as NDJSON to FILE, or - for stdout");
     app.add_option("--junit", a->junit, "Write a JUnit XML report to FILE");
     app.add_flag("--no-color", a->no_color, "Never colour the output (also: NO_COLOR)");

@@ -548,6 +548,8 @@ Runner setup_watch(CLI::App& app) {
     app.add_flag("--offline", a->run.inputs.offline, "Probe no registry or cluster before a run");
     app.add_option("--approve", a->run.approvals,
                    "Approve the input with this id in advance; `*` approves every input");
+    app.add_option("--approver", a->run.approver,
+                   "Who approves, for `input submitter:` (default: the CI's user, else $USER)");
     app.add_option("--events", a->run.events, "Write each run's events as NDJSON to FILE, or -");
     app.add_option("--junit", a->run.junit, "Write each run's JUnit XML report to FILE");
     app.add_flag("--no-color", a->run.no_color, "Never colour the output (also: NO_COLOR)");

@@ -19,6 +19,7 @@ struct RunArgs {
     PlanInputs inputs;
     std::string plan_file;
     std::vector<std::string> approvals;
+    std::string approver; ///< --approver; empty: the CI's user, else $USER
     std::string events;
     std::string junit;
     bool no_color = false;

@@ -21,6 +21,9 @@ namespace ferry::runtime {
 struct RunOptions {
     /// Input ids approved in advance (`--approve ID`); `*` approves all.
     std::vector<std::string> approvals;
+    /// Who answers inputs here (by --approve or the prompt), for `input submitter:` and
+    /// `submitterParameter` (ferry run --approver, else the CI's user, else $USER).
+    std::string approver;
     /// Ask on this terminal for inputs not approved in advance (stdin and stderr are a tty).
     bool prompt = false;
     /// Answers a prompt: the input's message and id → approved. Empty: read stdin.

@@ -240,6 +240,12 @@ struct InputAnswer {
 [[nodiscard]] InputAnswer approval_for(const std::vector<std::string>& approvals,
                                        std::string_view id);
 
+/// Whether `approver` may answer an input whose `submitter` is `submitters` (Jenkins: user ids
+/// and group names separated by commas, spaces trimmed, compared without case): a name matches
+/// the approver, or a Unix group the approver (a local user) belongs to. An empty list lets
+/// anyone approve.
+[[nodiscard]] bool may_submit(std::string_view approver, std::string_view submitters);
+
 /// `time` in `unit` (Jenkins' TimeUnit names, MINUTES by default) as a duration.
 [[nodiscard]] std::optional<std::chrono::milliseconds> duration_of(const nlohmann::json& params,
                                                                    std::string& error);

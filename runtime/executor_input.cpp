@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
+#include <grp.h>
 #include <iostream>
+#include <pwd.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -122,6 +124,76 @@ std::optional<std::string> read_on_terminal(const std::string& name, const std::
 
 } // namespace
 
+namespace {
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+/// The Unix groups of local user `user` (primary and supplementary), lower case; none when
+/// the name is not a local user.
+std::vector<std::string> groups_of(const std::string& user) {
+    std::vector<char> buffer(16384);
+    passwd pw{};
+    passwd* found = nullptr;
+    if (::getpwnam_r(user.c_str(), &pw, buffer.data(), buffer.size(), &found) != 0 ||
+        found == nullptr) {
+        return {};
+    }
+    int count = 64;
+    std::vector<gid_t> ids(static_cast<std::size_t>(count));
+    if (::getgrouplist(user.c_str(), pw.pw_gid, ids.data(), &count) < 0) {
+        ids.resize(static_cast<std::size_t>(count));
+        if (::getgrouplist(user.c_str(), pw.pw_gid, ids.data(), &count) < 0) {
+            return {};
+        }
+    }
+    ids.resize(static_cast<std::size_t>(count));
+    std::vector<std::string> names;
+    for (const gid_t id : ids) {
+        group gr{};
+        group* g = nullptr;
+        if (::getgrgid_r(id, &gr, buffer.data(), buffer.size(), &g) == 0 && g != nullptr) {
+            names.push_back(lower(g->gr_name));
+        }
+    }
+    return names;
+}
+
+} // namespace
+
+bool may_submit(std::string_view approver, std::string_view submitters) {
+    std::vector<std::string> names;
+    std::size_t start = 0;
+    while (start <= submitters.size()) {
+        const auto comma = std::min(submitters.find(',', start), submitters.size());
+        auto name = submitters.substr(start, comma - start);
+        const auto first = name.find_first_not_of(" \t");
+        const auto last = name.find_last_not_of(" \t");
+        if (first != std::string_view::npos) {
+            names.push_back(lower(name.substr(first, last - first + 1)));
+        }
+        start = comma + 1;
+    }
+    if (names.empty()) {
+        return true;
+    }
+    const auto who = lower(approver);
+    if (who.empty()) {
+        return false;
+    }
+    if (std::find(names.begin(), names.end(), who) != names.end()) {
+        return true;
+    }
+    const auto groups = groups_of(std::string(approver));
+    return std::any_of(groups.begin(), groups.end(), [&](const std::string& g) {
+        return std::find(names.begin(), names.end(), g) != names.end();
+    });
+}
+
 InputAnswer approval_for(const std::vector<std::string>& approvals, std::string_view id) {
     InputAnswer answer;
     for (const auto& a : approvals) {
@@ -152,6 +224,19 @@ Flow Executor::answer_input(const nlohmann::json& input, const std::string& id,
         waiting.data["submitter"] = submitter;
     }
     report(waiting);
+    if (!may_submit(options.approver, submitter)) {
+        Event refused = event("input.answered");
+        refused.data["id"] = id;
+        refused.data["approved"] = false;
+        refused.data["by"] = "submitter";
+        refused.message = fmt::format(
+            "input '{}' may be answered only by {} (its submitter), and the approver here is {}: "
+            "run as one of them, or name one with --approver",
+            id, submitter,
+            options.approver.empty() ? "nobody known" : "'" + options.approver + "'");
+        report(refused);
+        return Flow::error(refused.message);
+    }
     InputAnswer given = approval_for(options.approvals, id);
     bool approved = given.approved;
     std::string how = "--approve";
@@ -244,10 +329,12 @@ Flow Executor::answer_input(const nlohmann::json& input, const std::string& id,
     answer.message = fmt::format("input '{}' approved ({}){}{}", id, how, shown.empty() ? "" : ": ",
                                  fmt::join(shown, ", "));
     report(answer);
-    // The submitter is whoever runs ferry.
+    // The submitter is the approver: --approver, the CI's user, else whoever runs ferry.
     if (const std::string who = text_of(input.value("submitterParameter", nlohmann::json("")));
         !who.empty()) {
-        values.push_back({who, vars.get("USER").value_or("ferry"), false});
+        values.push_back(
+            {who, options.approver.empty() ? vars.get("USER").value_or("ferry") : options.approver,
+             false});
     }
     return {};
 }

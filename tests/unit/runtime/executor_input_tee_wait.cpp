@@ -7,6 +7,7 @@
 
 using namespace exec_test;
 using ferry::runtime::detail::approval_for;
+using ferry::runtime::detail::may_submit;
 
 TEST_CASE("input parameter values come from --approve ID:NAME=VALUE,…", "[executor][input]") {
     CHECK_FALSE(approval_for({"other"}, "ship").approved);
@@ -27,6 +28,41 @@ TEST_CASE("input parameter values come from --approve ID:NAME=VALUE,…", "[exec
     CHECK(wildcard.values.empty());
     CHECK(wildcard.any_input_values.at("REGION") == "eu");
     CHECK(approval_for({"ship:"}, "ship").values.empty());
+}
+
+TEST_CASE("submitter: the approver's name or one of their Unix groups, without case",
+          "[executor][input]") {
+    CHECK(may_submit("bob", ""));
+    CHECK(may_submit("", " , "));
+    CHECK(may_submit("Alice", "bob, alice"));
+    CHECK_FALSE(may_submit("carol", "bob, alice"));
+    CHECK_FALSE(may_submit("", "alice"));
+    // root is a local user on every machine, in group root.
+    CHECK(may_submit("root", "deployers,ROOT"));
+    CHECK_FALSE(may_submit("no-such-user-here", "root"));
+}
+
+TEST_CASE("an input with a submitter refuses any other approver", "[executor][input]") {
+    const std::string text = R"(pipeline { agent any
+  stages { stage('A') {
+    input { message 'Go?'; id 'ship'; submitter 'alice,release-managers'
+            submitterParameter 'APPROVER' }
+    steps { sh 'env APPROVER' } } } })";
+    Setup bob;
+    bob.approvals = {"ship"};
+    bob.approver = "bob";
+    auto refused = run_pipeline(text, bob);
+    CHECK(refused.outcome.result == BuildResult::failure);
+    CHECK(refused.outcome.message.find("may be answered only by alice,release-managers") !=
+          std::string::npos);
+    CHECK(refused.outcome.message.find("'bob'") != std::string::npos);
+    CHECK_FALSE(refused.logged("APPROVER="));
+    Setup alice;
+    alice.approvals = {"ship"};
+    alice.approver = "alice";
+    auto approved = run_pipeline(text, alice);
+    CHECK(approved.outcome.result == BuildResult::success);
+    CHECK(approved.logged("APPROVER=alice"));
 }
 
 TEST_CASE("a stage input binds the values given, else the defaults", "[executor][input]") {

@@ -131,6 +131,7 @@ struct Fakes {
 
 struct Setup {
     std::vector<std::string> approvals;
+    std::string approver; ///< RunOptions::approver
     std::function<bool(const std::string&, const std::string&)> ask;
     std::vector<std::pair<std::string, std::string>> params;
     std::map<std::string, std::string> process_env;            ///< credential sources' variables
@@ -184,6 +185,7 @@ inline Run run_pipeline(const std::string& text, const Setup& setup = {}) {
     reporters.add(std::move(recorder));
     runtime::RunOptions run_options;
     run_options.approvals = setup.approvals;
+    run_options.approver = setup.approver;
     run_options.ask = setup.ask;
     run_options.base_env = {{"PATH", "/usr/bin:/bin"}, {"HOME", "/home/test"}};
     run_options.base_env.insert(run_options.base_env.end(), setup.base_env.begin(),
