@@ -34,6 +34,7 @@ Runner setup_plan(CLI::App& app) {
         std::string config;
         std::vector<std::string> params;
         bool offline = false;
+        bool no_cache = false;
         std::string format = "text";
         std::string out;
         bool detailed_exitcode = false;
@@ -48,6 +49,8 @@ Runner setup_plan(CLI::App& app) {
     app.add_option("-p,--param", o->params, "A parameter value, NAME=VALUE (repeatable)");
     app.add_flag("--offline", o->offline,
                  "Probe no registry or cluster: what they would tell is `unknown`");
+    app.add_flag("--no-cache", o->no_cache,
+                 "Plan as if no build were cached: every buildImage builds (FERRY_NO_CACHE=1)");
     app.add_option("--format", o->format, "Output: text or json")
         ->check(CLI::IsMember({"text", "json"}));
     app.add_option("--out", o->out, "Also save the plan as JSON, for `ferry run --plan`");
@@ -57,8 +60,9 @@ Runner setup_plan(CLI::App& app) {
     return [o]() -> int {
         const bool color = use_color(o->no_color);
         Planned planned;
-        if (auto failed = compute_plan({o->file, o->env, o->config, o->params, o->offline}, "plan",
-                                       color, 1, planned)) {
+        if (auto failed =
+                compute_plan({o->file, o->env, o->config, o->params, o->offline, o->no_cache},
+                             "plan", color, 1, planned)) {
             return *failed;
         }
         const auto& result = planned.result;

@@ -355,6 +355,8 @@ Runner setup_run(CLI::App& app) {
     app.add_option("-p,--param", a->inputs.params, "A parameter value, NAME=VALUE (repeatable)");
     app.add_flag("--offline", a->inputs.offline,
                  "Probe no registry or cluster before running (as `ferry plan --offline`)");
+    app.add_flag("--no-cache", a->inputs.no_cache,
+                 "Build every image even when its key was built before (FERRY_NO_CACHE=1)");
     app.add_option("--plan", a->plan_file,
                    "Run exactly this saved plan (ferry plan --out); refused when stale");
     app.add_option("--approve", a->approvals,

@@ -546,6 +546,8 @@ Runner setup_watch(CLI::App& app) {
     app.add_option("-p,--param", a->run.inputs.params,
                    "A parameter value, NAME=VALUE (repeatable)");
     app.add_flag("--offline", a->run.inputs.offline, "Probe no registry or cluster before a run");
+    app.add_flag("--no-cache", a->run.inputs.no_cache,
+                 "Build every image even when its key was built before (FERRY_NO_CACHE=1)");
     app.add_option("--approve", a->run.approvals,
                    "Approve the input with this id in advance; `*` approves every input");
     app.add_option("--approver", a->run.approver,

@@ -9,6 +9,7 @@
 #include "runtime/probe.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
 #include <unistd.h>
@@ -106,6 +107,11 @@ std::optional<int> load_pipeline(const std::string& file, const char* command, b
 
 std::optional<int> compute_plan(const PlanInputs& o, const char* command, bool color,
                                 int input_error, Planned& out) {
+    if (o.no_cache) {
+        // Process-wide: the probe reads it (the plan says MISS, "caching is off"), and every
+        // step of a run inherits it through the base environment (the build driver builds).
+        ::setenv("FERRY_NO_CACHE", "1", 1);
+    }
     if (auto failed = load_pipeline(o.file, command, color, out.pipeline)) {
         return *failed == 1 ? input_error : *failed;
     }

@@ -28,6 +28,8 @@ struct PlanInputs {
     std::string config;
     std::vector<std::string> params;
     bool offline = false;
+    /// --no-cache: every build builds (FERRY_NO_CACHE=1 for the probe and the steps).
+    bool no_cache = false;
 };
 
 /// Everything a plan was computed from. Filled in place (the IR points into it).

@@ -181,4 +181,14 @@ pass "every scripted edit: plan predictions equal the run's reports, the tag fol
 case $(reason offline buildImage) in *offline*) ;; *) fail "offline: the reason does not say --offline: $(reason offline buildImage)" ;; esac
 pass "--offline: a build on a registry base is unknown ($(reason offline buildImage))"
 
+# 6. --no-cache: the plan says MISS ("caching is off") and the run builds, with the same digest
+# (the build is reproducible) and so no push.
+"$FERRY" plan --env test --no-cache --format json >"$WORK/nocache.plan.json" 2>/dev/null || fail "--no-cache plan failed"
+[ "$(predicted nocache buildImage)" = miss ] && [ "$(reason nocache buildImage)" = "caching is off (--no-cache)" ] ||
+  fail "--no-cache: the plan says $(predicted nocache buildImage): $(reason nocache buildImage)"
+"$FERRY" run --env test --no-cache --no-color >"$WORK/nocache.run.out" 2>&1 ||
+  { cat "$WORK/nocache.run.out" >&2; fail "--no-cache run failed"; }
+grep -q "caching is off (--no-cache)" "$WORK/nocache.run.out" || fail "--no-cache: the run did not build: $(cat "$WORK/nocache.run.out")"
+pass "--no-cache: the plan says MISS (caching is off) and the run builds"
+
 done_checks
