@@ -57,16 +57,13 @@ ProbeRequests probe_requests(const ir::Pipeline& pipeline, const EnvironmentConf
         return out;
     }
     if (!any_may_need_probes(pipeline.stages) && !any_may_need_probes(pipeline.post)) {
-        // Nothing in the pipeline can name an image tag, a namespace or a release: the blind
-        // plan below would only find the environment's own namespace, so it is not made.
-        const Cluster* cluster = config.find_cluster(env->cluster.value);
-        out.namespaces.push_back({cluster != nullptr ? cluster->context.value : std::string(),
-                                  env->namespace_name.value});
+        // Nothing in the pipeline can name an image tag, a namespace or a release: nothing
+        // needs the network, and the blind plan below is not made.
         return out;
     }
     const PlanResult blind = plan(pipeline, config, Observations{}, options);
-    const std::string context = blind.plan.target.context;
-    out.namespaces.push_back({context, env->namespace_name.value});
+    // Namespaces are asked for where a step deploys (the planner reads them for those steps
+    // only): a pipeline that deploys nothing starts no kubectl.
     for (const auto& step : blind.plan.steps) {
         if (step.action == Action::skip) {
             continue;

@@ -82,8 +82,9 @@ bool write_holder(int fd, const LockHolder& h) {
     if (::ftruncate(fd, 0) != 0 || ::lseek(fd, 0, SEEK_SET) < 0) {
         return false;
     }
-    return ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-           ::fsync(fd) == 0;
+    // Not synced: other processes read it through the page cache, and after a power loss no
+    // lock is held anyway (the holder it names is then recognised as stale).
+    return ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
 }
 
 } // namespace

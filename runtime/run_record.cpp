@@ -91,10 +91,13 @@ void fault_after_durable_append() {
     }
 }
 
-/// Journal records that only tell how far the run got (see FileRunRecord::append).
+/// Journal records that only tell how far the run got, or what it made without changing the
+/// world (an image built into the store, a push that found everything in place or the digest
+/// pushed: the tags it moves are journaled as effects of their own). See FileRunRecord::append.
 bool is_progress_record(const nlohmann::json& line) {
-    static constexpr std::array<std::string_view, 5> progress = {
-        "stage.started", "stage.finished", "stage.skipped", "step.started", "step.finished"};
+    static constexpr std::array<std::string_view, 8> progress = {
+        "run.started",  "stage.started", "stage.finished", "stage.skipped",
+        "step.started", "step.finished", "image.built",    "image.pushed"};
     const auto type = line.find("type");
     return type != line.end() && type->is_string() &&
            std::find(progress.begin(), progress.end(), type->get_ref<const std::string&>()) !=
@@ -209,7 +212,8 @@ public:
         }
         const std::string text =
             line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-        // Progress records (a stage or step started, finished, skipped) are written but not
+        // Progress records (the run, a stage or step started, finished, skipped; an image
+        // built or pushed) are written but not
         // synced on their own: nothing is compensated from them, a killed process loses nothing
         // written (the page cache outlives it), and the next synced record (an effect, the
         // commit, a rollback, run.finished) makes them durable with it, since fsync flushes

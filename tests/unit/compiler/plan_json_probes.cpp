@@ -17,7 +17,7 @@ ProbeRequests requests_for(const std::string& text, const std::string& env = "te
 
 } // namespace
 
-TEST_CASE("a pipeline that deploys nothing asks only for its environment's namespace",
+TEST_CASE("a pipeline that deploys nothing asks for nothing of the network",
           "[plan][probes]") {
     const auto r = requests_for("pipeline { agent any; stages {"
                                 " stage('A') { steps { echo 'a'; dir('x') { sh 'make' } } };"
@@ -27,9 +27,7 @@ TEST_CASE("a pipeline that deploys nothing asks only for its environment's names
     CHECK(r.environment == "prod");
     CHECK(r.tags.empty());
     CHECK(r.releases.empty());
-    REQUIRE(r.namespaces.size() == 1);
-    CHECK(r.namespaces[0].context == "prod-admin");
-    CHECK(r.namespaces[0].name == "app-prod");
+    CHECK(r.namespaces.empty()); // no kubectl for a pipeline that deploys nothing
 }
 
 TEST_CASE("deploy steps anywhere still get their tags, namespaces and releases", "[plan][probes]") {
@@ -43,11 +41,12 @@ TEST_CASE("deploy steps anywhere still get their tags, namespaces and releases",
         " post { success { helmUpgrade release: 'web', chart: 'c/', namespace: 'app-test' } } }");
     REQUIRE(post.releases.size() == 1);
     CHECK(post.releases[0].name == "web");
-    CHECK(post.namespaces.size() == 2);
+    REQUIRE(post.namespaces.size() == 1);
+    CHECK(post.namespaces[0].name == "app-test");
     const auto branch =
         requests_for("pipeline { agent any; stages { stage('A') { steps {"
                      " parallel a: { echo 'a' }, b: { kubectlApply file: 'k8s/' } } } } }");
-    CHECK(branch.namespaces.size() == 2);
+    CHECK(branch.namespaces.size() == 1);
     // A skipped stage's deploy asks for nothing more (the blind plan still decides that).
     const auto skipped = requests_for(
         "pipeline { agent any; stages { stage('A') { when { environment name: 'X', value: 'y' };"
