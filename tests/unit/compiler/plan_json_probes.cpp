@@ -17,8 +17,7 @@ ProbeRequests requests_for(const std::string& text, const std::string& env = "te
 
 } // namespace
 
-TEST_CASE("a pipeline that deploys nothing asks for nothing of the network",
-          "[plan][probes]") {
+TEST_CASE("a pipeline that deploys nothing asks for nothing of the network", "[plan][probes]") {
     const auto r = requests_for("pipeline { agent any; stages {"
                                 " stage('A') { steps { echo 'a'; dir('x') { sh 'make' } } };"
                                 " stage('B') { parallel { stage('C') { steps { sh 'c' } } } } };"
