@@ -75,7 +75,7 @@ struct CachedBuild {
 };
 
 /// The native builder's identity in keys: bump it when the bytes a native build writes change.
-inline constexpr std::string_view native_build_tool = "ferry-native/1";
+inline constexpr std::string_view native_build_tool = "ferry-native/2";
 
 /// The parameters of a buildImage step that shape its image: all but `name` and `context`
 /// (the same build under two names is one build).

@@ -1,9 +1,10 @@
-// Deterministic layers with libarchive: a PAX-restricted tar writer whose output callback
-// hashes the tar (diff_id) and feeds a second, "raw" libarchive writer with the gzip filter
-// (no timestamp, no file name), whose output callback hashes the gzip (digest) and writes it
-// to disk. Two writers so both digests come from one pass without linking zlib directly.
+// Deterministic layers: libarchive's PAX-restricted tar writer, whose output callback hashes the
+// tar (diff_id) and feeds ParallelGzip (runtime/image_build_gzip.hpp: fixed chunks deflated on
+// every core, no time, no name), whose sink hashes the gzip (digest) and writes it to disk. Both
+// digests come from one pass.
 #include "runtime/image_build_layer.hpp"
 
+#include "runtime/image_build_gzip.hpp"
 #include "runtime/image_build_hash.hpp"
 
 #include <archive.h>
@@ -38,65 +39,39 @@ struct FileOut {
     std::string error;
 };
 
-la_ssize_t write_compressed(archive* /*a*/, void* user, const void* data, size_t n) {
-    auto& out = *static_cast<FileOut*>(user);
-    const std::string_view bytes(static_cast<const char*>(data), n);
+bool write_compressed(FileOut& out, std::string_view bytes) {
     out.hash.update(bytes);
     std::size_t done = 0;
-    while (done < n) {
-        const auto w = ::write(out.fd, bytes.data() + done, n - done);
+    while (done < bytes.size()) {
+        const auto w = ::write(out.fd, bytes.data() + done, bytes.size() - done);
         if (w < 0 && errno == EINTR) {
             continue;
         }
         if (w < 0) {
             out.error = std::strerror(errno);
-            return -1;
+            return false;
         }
         done += static_cast<std::size_t>(w);
     }
-    out.size += static_cast<std::int64_t>(n);
-    return static_cast<la_ssize_t>(n);
+    out.size += static_cast<std::int64_t>(bytes.size());
+    return true;
 }
 
 struct TarOut {
-    archive* gzip = nullptr;
+    ParallelGzip* gzip = nullptr;
     Sha256Stream hash;
 };
 
 la_ssize_t write_tar(archive* /*a*/, void* user, const void* data, size_t n) {
     auto& out = *static_cast<TarOut*>(user);
-    out.hash.update({static_cast<const char*>(data), n});
-    const auto written = archive_write_data(out.gzip, data, n);
-    return written < 0 ? -1 : static_cast<la_ssize_t>(n);
+    const std::string_view bytes(static_cast<const char*>(data), n);
+    out.hash.update(bytes);
+    return out.gzip->write(bytes) ? static_cast<la_ssize_t>(n) : -1;
 }
 
 std::string archive_problem(archive* a) {
     const char* text = archive_error_string(a);
     return text == nullptr ? "unknown libarchive error" : text;
-}
-
-// The gzip writer: one raw entry, fixed header.
-ArchivePtr open_gzip(FileOut& out, std::string& error) {
-    ArchivePtr a(archive_write_new());
-    if (archive_write_set_format_raw(a.get()) != ARCHIVE_OK ||
-        archive_write_add_filter_gzip(a.get()) != ARCHIVE_OK ||
-        archive_write_set_filter_option(a.get(), "gzip", "timestamp", nullptr) != ARCHIVE_OK ||
-        archive_write_set_filter_option(a.get(), "gzip", "compression-level", "6") != ARCHIVE_OK ||
-        archive_write_set_bytes_per_block(a.get(), 0) != ARCHIVE_OK ||
-        archive_write_open2(a.get(), &out, nullptr, write_compressed, nullptr, nullptr) !=
-            ARCHIVE_OK) {
-        error = archive_problem(a.get());
-        return nullptr;
-    }
-    EntryPtr entry(archive_entry_new());
-    archive_entry_set_pathname(entry.get(), "layer.tar");
-    archive_entry_set_filetype(entry.get(), AE_IFREG);
-    archive_entry_set_perm(entry.get(), 0644);
-    if (archive_write_header(a.get(), entry.get()) != ARCHIVE_OK) {
-        error = archive_problem(a.get());
-        return nullptr;
-    }
-    return a;
 }
 
 ArchivePtr open_tar(TarOut& out, std::string& error) {
@@ -196,12 +171,9 @@ std::string unique_name() {
 std::string write_all(const std::vector<ContextEntry>& entries, const LayerOptions& options,
                       FileOut& file, std::string& diff_id) {
     std::string error;
-    auto gzip = open_gzip(file, error);
-    if (!gzip) {
-        return error;
-    }
+    ParallelGzip gzip([&file](std::string_view bytes) { return write_compressed(file, bytes); });
     TarOut tar_out;
-    tar_out.gzip = gzip.get();
+    tar_out.gzip = &gzip;
     auto tar = open_tar(tar_out, error);
     if (!tar) {
         return error;
@@ -218,11 +190,11 @@ std::string write_all(const std::vector<ContextEntry>& entries, const LayerOptio
         }
     }
     if (archive_write_close(tar.get()) != ARCHIVE_OK) {
-        return archive_problem(tar.get());
+        return gzip.error().empty() ? archive_problem(tar.get()) : gzip.error();
     }
     diff_id = tar_out.hash.digest();
-    if (archive_write_close(gzip.get()) != ARCHIVE_OK) {
-        return file.error.empty() ? archive_problem(gzip.get()) : file.error;
+    if (!gzip.finish()) {
+        return file.error.empty() ? gzip.error() : file.error;
     }
     return {};
 }
