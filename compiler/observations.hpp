@@ -165,6 +165,7 @@ struct ProbeRequests {
         std::string reference;
         std::string params;
         std::string context;
+        std::string directory; ///< where the step runs (a Dockerfile is found from there)
     };
     std::vector<Build> builds;
     /// A helmUpgrade step to prepare: its id, target, parameters (JSON text), the directory it

@@ -252,11 +252,13 @@ std::optional<ProbeRequests::Build> build_request(const Plan& plan, const PlanSt
         !runtime_parameter(step).empty()) {
         return std::nullopt;
     }
-    const auto directory = step_directory(plan, step, string_param(step, "context").value_or("."));
-    if (!directory) {
+    const auto context = step_directory(plan, step, string_param(step, "context").value_or("."));
+    const auto directory = step_directory(plan, step, ".");
+    if (!context || !directory) {
         return std::nullopt;
     }
-    return ProbeRequests::Build{step.id, step.image.value_or(""), step.params.dump(), *directory};
+    return ProbeRequests::Build{step.id, step.image.value_or(""), step.params.dump(), *context,
+                                *directory};
 }
 
 std::optional<ProbeRequests::Deploy> deploy_request(const Plan& plan, const PlanStep& step) {

@@ -7,6 +7,7 @@
 #include "runtime/buildah.hpp"
 #include "runtime/cancel.hpp"
 #include "runtime/config.hpp"
+#include "runtime/dockerfile_bases.hpp"
 #include "runtime/image_build.hpp"
 #include "runtime/probe_registry.hpp"
 
@@ -36,6 +37,34 @@ std::optional<std::string> string_param(const nlohmann::json& params, const char
     return it->get<std::string>();
 }
 
+// An image's platform manifest digest, resolved as buildImage resolves a base.
+std::optional<std::string> resolve_digest(const std::string& full,
+                                          const c::Environment& environment,
+                                          const ProbeOptions& options, const Getenv& getenv,
+                                          std::string& error) {
+    const auto reference = parse_image_reference(full);
+    if (!reference) {
+        error = fmt::format("base {} is not an image reference", full);
+        return std::nullopt;
+    }
+    auto sources = system_credential_sources();
+    sources.env = getenv;
+    auto lookup = registry_endpoint(reference->server, options.config, environment, sources);
+    if (!lookup.error.empty()) {
+        error = lookup.error;
+        return std::nullopt;
+    }
+    lookup.endpoint.timeout = options.timeout;
+    RegistryClient client(std::move(lookup.endpoint));
+    RegistryBaseSource source(client);
+    auto base_image = resolve_base(*reference, source);
+    if (!base_image.image) {
+        error = base_image.error;
+        return std::nullopt;
+    }
+    return base_image.image->manifest_digest;
+}
+
 // The base's platform manifest digest, resolved as buildImage resolves it.
 Keying native_keying(const std::string& base, const c::Environment& environment,
                      const ProbeOptions& options, const Getenv& getenv) {
@@ -51,31 +80,19 @@ Keying native_keying(const std::string& base, const c::Environment& environment,
         out.unknown = fmt::format("base image {}: not probed: --offline", full);
         return out;
     }
-    const auto reference = parse_image_reference(full);
-    if (!reference) {
-        out.unknown = fmt::format("base {} is not an image reference", base);
-        return out;
+    std::string error;
+    if (auto digest = resolve_digest(full, environment, options, getenv, error)) {
+        out.base_digest = std::move(*digest);
+    } else {
+        out.unknown = error;
     }
-    auto sources = system_credential_sources();
-    sources.env = getenv;
-    auto lookup = registry_endpoint(reference->server, options.config, environment, sources);
-    if (!lookup.error.empty()) {
-        out.unknown = lookup.error;
-        return out;
-    }
-    lookup.endpoint.timeout = options.timeout;
-    RegistryClient client(std::move(lookup.endpoint));
-    RegistryBaseSource source(client);
-    auto base_image = resolve_base(*reference, source);
-    if (!base_image.image) {
-        out.unknown = base_image.error;
-        return out;
-    }
-    out.base_digest = base_image.image->manifest_digest;
     return out;
 }
 
-Keying buildah_keying(const Getenv& getenv) {
+// buildah's version, and the digests of the images the Dockerfile builds FROM.
+Keying buildah_keying(const nlohmann::json& params, const fs::path& directory,
+                      const c::Environment& environment, const ProbeOptions& options,
+                      const Getenv& getenv) {
     std::vector<std::pair<std::string, std::string>> env;
     for (const char* name : {"PATH", "HOME"}) {
         if (auto value = getenv(name)) {
@@ -87,7 +104,28 @@ Keying buildah_keying(const Getenv& getenv) {
     if (!version) {
         return {"buildah", "", "", "a Dockerfile build needs buildah on PATH"};
     }
-    return {"buildah", "", std::move(*version), {}};
+    std::map<std::string, std::string> build_args;
+    if (const auto it = params.find("buildArgs"); it != params.end() && it->is_object()) {
+        for (const auto& [k, v] : it->items()) {
+            build_args[k] = v.is_string() ? v.get<std::string>() : v.dump();
+        }
+    }
+    std::string error;
+    const auto bases = dockerfile_base_digests(
+        (directory / string_param(params, "dockerfile").value_or("Dockerfile")).string(),
+        build_args,
+        [&](const std::string& image, std::string& why) -> std::optional<std::string> {
+            if (options.offline) {
+                why = fmt::format("base image {}: not probed: --offline", image);
+                return std::nullopt;
+            }
+            return resolve_digest(image, environment, options, getenv, why);
+        },
+        error);
+    if (!bases) {
+        return {"buildah", "", "", error};
+    }
+    return {"buildah", *bases, std::move(*version), {}};
 }
 
 c::BuildObservation probe_build(const c::ProbeRequests::Build& request, const fs::path& workspace,
@@ -108,8 +146,9 @@ c::BuildObservation probe_build(const c::ProbeRequests::Build& request, const fs
         out.reason = "neither base: nor dockerfile: is given";
         return out;
     }
-    const auto keying =
-        dockerfile ? buildah_keying(getenv) : native_keying(*base, environment, options, getenv);
+    const auto keying = dockerfile ? buildah_keying(params, workspace / request.directory,
+                                                    environment, options, getenv)
+                                   : native_keying(*base, environment, options, getenv);
     if (!keying.unknown.empty()) {
         out.reason = keying.unknown;
         return out;

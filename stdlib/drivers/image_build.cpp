@@ -5,6 +5,7 @@
 
 #include "runtime/build_cache.hpp"
 #include "runtime/buildah.hpp"
+#include "runtime/dockerfile_bases.hpp"
 #include "runtime/image_build.hpp"
 #include "runtime/image_build_hash.hpp"
 #include "runtime/probe_registry.hpp"
@@ -192,6 +193,27 @@ std::variant<Prepared, Failure> prepare(rt::StepContext& context, const fs::path
                        "install buildah)"};
     }
     out.tool = *version;
+    // The images it builds FROM, by digest: a moved FROM tag is another build.
+    std::map<std::string, std::string> build_args;
+    for (auto& [k, v] : map_param(context.params, "buildArgs")) {
+        build_args[k] = std::move(v);
+    }
+    std::string error;
+    const auto bases = rt::dockerfile_base_digests(
+        (context.cwd / *string_param(context.params, "dockerfile")).string(), build_args,
+        [&context](const std::string& image, std::string& why) -> std::optional<std::string> {
+            auto resolved = resolve_base_image(context, image);
+            if (auto* failure = std::get_if<Failure>(&resolved)) {
+                why = failure->message;
+                return std::nullopt;
+            }
+            return std::get<rt::BaseImage>(resolved).manifest_digest;
+        },
+        error);
+    if (!bases) {
+        return Failure{fmt::format("buildImage: {}", error)};
+    }
+    out.base_digest = *bases;
     return out;
 }
 

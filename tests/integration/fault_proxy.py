@@ -168,7 +168,17 @@ class Handler(BaseHTTPRequestHandler):
             cfg.log.write(method=self.command, path=path, status=status, fault=rule.get("action"))
             return
         body = self._read_body()
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+        # A repeated header (buildah sends one Accept per manifest type) is combined into one
+        # comma-separated value, as HTTP allows for list-valued fields; a dict keeps the last.
+        headers = {}
+        for k, v in self.headers.items():
+            if k.lower() in HOP_BY_HOP:
+                continue
+            known = next((h for h in headers if h.lower() == k.lower()), None)
+            if known is None:
+                headers[k] = v
+            else:
+                headers[known] += ", " + v
         headers["Content-Length"] = str(len(body))
         if self.command in ("GET", "HEAD", "DELETE") and not body:
             headers.pop("Content-Length", None)

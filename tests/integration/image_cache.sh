@@ -191,4 +191,36 @@ pass "--offline: a build on a registry base is unknown ($(reason offline buildIm
 grep -q "caching is off (--no-cache)" "$WORK/nocache.run.out" || fail "--no-cache: the run did not build: $(cat "$WORK/nocache.run.out")"
 pass "--no-cache: the plan says MISS (caching is off) and the run builds"
 
+# 7. A Dockerfile build keys the images it builds FROM by digest: the same FROM tag moved to
+# other content is a MISS naming the base, in the plan and in the run.
+copy_image() { # copy_image SRC DEST (both in the test registry)
+  skopeo copy -q --src-cert-dir "$CERTS" --dest-cert-dir "$CERTS" \
+    --src-creds "$REG_USER:$(cat "$REG_PASS_FILE")" --dest-creds "$REG_USER:$(cat "$REG_PASS_FILE")" \
+    "docker://$1" "docker://$2" || fail "skopeo copy $1 -> $2 failed"
+}
+copy_image "$FERRY_TEST_BASE_IMAGE" "$FERRY_TEST_REGISTRY/$ID/dfbase:1"
+printf 'FROM %s\nCOPY run.sh /app/run.sh\n' "$PROXY/$ID/dfbase:1" >"$WS/src/Dockerfile"
+touch -d '-1 minute' "$WS/src/Dockerfile"
+cat >"$WS/Ferryfile" <<'GROOVY'
+pipeline {
+  agent any
+  stages {
+    stage('build') { steps { buildImage name: 'app', context: 'src', dockerfile: 'src/Dockerfile' } }
+    stage('push') { steps { pushImage name: 'app', tags: ['v1'], overwrite: true } }
+  }
+}
+GROOVY
+for step in dockerfile dockerfile-same dockerfile-moved; do
+  [ "$step" = dockerfile-moved ] && copy_image "$FERRY_TEST_REGISTRY/$ID/base:2" "$FERRY_TEST_REGISTRY/$ID/dfbase:1"
+  plan_json "$step"
+  case $step in
+  dockerfile) expect dockerfile miss miss ;;
+  dockerfile-same) expect dockerfile-same hit hit ;;
+  dockerfile-moved) expect dockerfile-moved miss miss "base image" ;;
+  esac
+  run "$step"
+  agree "$step"
+done
+pass "a Dockerfile build: the same FROM is a HIT, the FROM tag moved is a MISS naming the base"
+
 done_checks

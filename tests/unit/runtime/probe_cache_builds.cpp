@@ -40,7 +40,7 @@ struct Fixture {
     }
 
     compiler::BuildObservation probe_one() {
-        requests.builds = {{"s1", "127.0.0.1:5000/x/web:latest", params.dump(), "src"}};
+        requests.builds = {{"s1", "127.0.0.1:5000/x/web:latest", params.dump(), "src", "."}};
         const auto out = probe_builds(requests, environment, options, options.getenv);
         REQUIRE(out.size() == 1);
         return out[0];
@@ -111,7 +111,7 @@ TEST_CASE("a build probe is read-only and reports what it cannot key", "[probe][
         CHECK(seen.reason == "base image 127.0.0.1:1/base:1: not probed: --offline");
     }
     SECTION("a missing context") {
-        f.requests.builds = {{"s1", "r/web:latest", f.params.dump(), "nowhere"}};
+        f.requests.builds = {{"s1", "r/web:latest", f.params.dump(), "nowhere", "."}};
         const auto out = probe_builds(f.requests, f.environment, f.options, f.options.getenv);
         REQUIRE(out.size() == 1);
         CHECK(out[0].known == Known::unknown);
