@@ -288,6 +288,11 @@ RunSummary run_pipeline(const RunArgs& a, const RunHooks& hooks) {
             break;
         }
         options.approver = real_getenv(name).value_or("");
+        // Only a local login's Unix groups are its groups: a CI's user name may happen to be
+        // the name of an unrelated local account.
+        options.approver_is_local =
+            !options.approver.empty() &&
+            (std::string_view(name) == "USER" || std::string_view(name) == "LOGNAME");
     }
     options.password_params = password_parameters(a, planned);
     options.prompt = isatty(fileno(stdin)) != 0 && isatty(fileno(stderr)) != 0;

@@ -129,8 +129,10 @@ std::vector<std::string> buildah_bud_args(const BuildahBuild& build,
                                           const std::optional<fs::path>& authfile,
                                           const std::optional<fs::path>& cert_dir) {
     auto args = buildah_storage_args(build);
-    args.insert(args.end(), {"bud", "--isolation", "chroot", "--layers=false", "--file",
-                             build.dockerfile.string(), "--tag", build.reference});
+    // --pull=always: the FROM images are the ones the registry names now, the ones the build
+    // key recorded by digest, never an older copy left in this workspace's storage.
+    args.insert(args.end(), {"bud", "--isolation", "chroot", "--layers=false", "--pull=always",
+                             "--file", build.dockerfile.string(), "--tag", build.reference});
     for (const auto& [name, value] : build.build_args) {
         args.push_back("--build-arg");
         args.push_back(name + "=" + value);

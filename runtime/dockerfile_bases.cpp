@@ -19,6 +19,13 @@ std::string upper(std::string_view text) {
     return out;
 }
 
+std::string lower(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
 std::vector<std::string> words(std::string_view line) {
     std::vector<std::string> out;
     std::istringstream in{std::string(line)};
@@ -89,8 +96,8 @@ bool substitute(std::string& text, const std::map<std::string, std::string>& arg
             i = end - 1;
         }
         const auto it = args.find(name);
-        if (it != args.end() && !it->second.empty()) {
-            out += it->second;
+        if (it != args.end() && !(fallback && it->second.empty())) {
+            out += it->second; // a declared ARG may be empty; `:-` replaces an empty one
         } else if (fallback) {
             out += *fallback;
         } else {
@@ -104,11 +111,31 @@ bool substitute(std::string& text, const std::map<std::string, std::string>& arg
 
 } // namespace
 
+// The platform ARGs buildah defines without a declaration (this machine builds for itself).
+std::map<std::string, std::string> platform_args() {
+#if defined(__x86_64__)
+    const std::string arch = "amd64";
+#elif defined(__aarch64__)
+    const std::string arch = "arm64";
+#else
+    const std::string arch = "unknown";
+#endif
+    std::map<std::string, std::string> args;
+    for (const char* side : {"TARGET", "BUILD"}) {
+        const std::string prefix(side);
+        args[prefix + "PLATFORM"] = "linux/" + arch;
+        args[prefix + "OS"] = "linux";
+        args[prefix + "ARCH"] = arch;
+        args[prefix + "VARIANT"] = arch == "arm64" ? "v8" : "";
+    }
+    return args;
+}
+
 DockerfileBases dockerfile_bases(std::string_view text,
                                  const std::map<std::string, std::string>& build_args) {
     DockerfileBases out;
-    std::map<std::string, std::string> args; // ARGs before the first FROM
-    std::set<std::string> stages;
+    auto args = platform_args();  // and the ARGs declared before the first FROM
+    std::set<std::string> stages; // lower case: buildah compares stage names so
     bool seen_from = false;
     for (const auto& line : logical_lines(text)) {
         const auto w = words(line);
@@ -125,7 +152,17 @@ DockerfileBases dockerfile_bases(std::string_view text,
                 value = value.substr(1, value.size() - 2);
             }
             const auto given = build_args.find(name);
-            args[name] = given != build_args.end() ? given->second : value;
+            if (given != build_args.end()) {
+                args[name] = given->second;
+                continue;
+            }
+            std::string missing; // a default may use the ARGs before it
+            if (!substitute(value, args, missing)) {
+                out.error = fmt::format("ARG {}: ARG {} has no value (give it in buildArgs)", name,
+                                        missing);
+                return out;
+            }
+            args[name] = value;
             continue;
         }
         if (instruction != "FROM") {
@@ -147,9 +184,9 @@ DockerfileBases dockerfile_bases(std::string_view text,
                 fmt::format("FROM {}: ARG {} has no value (give it in buildArgs)", w[at], missing);
             return out;
         }
-        const bool external = image != "scratch" && stages.count(image) == 0;
+        const bool external = image != "scratch" && stages.count(lower(image)) == 0;
         if (at + 2 < w.size() && upper(w[at + 1]) == "AS") {
-            stages.insert(w[at + 2]); // later FROMs may build on this stage
+            stages.insert(lower(w[at + 2])); // later FROMs may build on this stage
         }
         if (external &&
             std::find(out.images.begin(), out.images.end(), image) == out.images.end()) {

@@ -19,7 +19,8 @@ struct DockerfileBases {
 };
 
 /// Scans a Dockerfile's text: FROM [--platform=…] IMAGE [AS NAME], line continuations,
-/// comments, `${ARG}`/`$ARG` from the ARGs declared before the first FROM.
+/// comments, `${ARG}`/`$ARG` from the ARGs declared before the first FROM (their defaults may
+/// use earlier ARGs) and buildah's platform ARGs (TARGETARCH, …, for this machine).
 [[nodiscard]] DockerfileBases
 dockerfile_bases(std::string_view text, const std::map<std::string, std::string>& build_args);
 

@@ -24,6 +24,8 @@ struct RunOptions {
     /// Who answers inputs here (by --approve or the prompt), for `input submitter:` and
     /// `submitterParameter` (ferry run --approver, else the CI's user, else $USER).
     std::string approver;
+    /// Whether the approver is this machine's login (its Unix groups count for `submitter`).
+    bool approver_is_local = false;
     /// Ask on this terminal for inputs not approved in advance (stdin and stderr are a tty).
     bool prompt = false;
     /// Answers a prompt: the input's message and id → approved. Empty: read stdin.

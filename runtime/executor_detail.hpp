@@ -242,9 +242,9 @@ struct InputAnswer {
 
 /// Whether `approver` may answer an input whose `submitter` is `submitters` (Jenkins: user ids
 /// and group names separated by commas, spaces trimmed, compared without case): a name matches
-/// the approver, or a Unix group the approver (a local user) belongs to. An empty list lets
-/// anyone approve.
-[[nodiscard]] bool may_submit(std::string_view approver, std::string_view submitters);
+/// the approver, or (when `local`: the approver is this machine's login) a Unix group the
+/// approver belongs to. An empty list lets anyone approve.
+[[nodiscard]] bool may_submit(std::string_view approver, std::string_view submitters, bool local);
 
 /// `time` in `unit` (Jenkins' TimeUnit names, MINUTES by default) as a duration.
 [[nodiscard]] std::optional<std::chrono::milliseconds> duration_of(const nlohmann::json& params,

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <fmt/format.h>
 #include <grp.h>
 #include <iostream>
@@ -139,8 +140,12 @@ std::vector<std::string> groups_of(const std::string& user) {
     std::vector<char> buffer(16384);
     passwd pw{};
     passwd* found = nullptr;
-    if (::getpwnam_r(user.c_str(), &pw, buffer.data(), buffer.size(), &found) != 0 ||
-        found == nullptr) {
+    int rc = 0;
+    while ((rc = ::getpwnam_r(user.c_str(), &pw, buffer.data(), buffer.size(), &found)) == ERANGE &&
+           buffer.size() < (std::size_t{1} << 24)) {
+        buffer.resize(buffer.size() * 2); // large directory entries (LDAP, sssd)
+    }
+    if (rc != 0 || found == nullptr) {
         return {};
     }
     int count = 64;
@@ -156,7 +161,11 @@ std::vector<std::string> groups_of(const std::string& user) {
     for (const gid_t id : ids) {
         group gr{};
         group* g = nullptr;
-        if (::getgrgid_r(id, &gr, buffer.data(), buffer.size(), &g) == 0 && g != nullptr) {
+        while ((rc = ::getgrgid_r(id, &gr, buffer.data(), buffer.size(), &g)) == ERANGE &&
+               buffer.size() < (std::size_t{1} << 24)) {
+            buffer.resize(buffer.size() * 2); // a group with many members
+        }
+        if (rc == 0 && g != nullptr) {
             names.push_back(lower(g->gr_name));
         }
     }
@@ -165,7 +174,7 @@ std::vector<std::string> groups_of(const std::string& user) {
 
 } // namespace
 
-bool may_submit(std::string_view approver, std::string_view submitters) {
+bool may_submit(std::string_view approver, std::string_view submitters, bool local) {
     std::vector<std::string> names;
     std::size_t start = 0;
     while (start <= submitters.size()) {
@@ -187,6 +196,9 @@ bool may_submit(std::string_view approver, std::string_view submitters) {
     }
     if (std::find(names.begin(), names.end(), who) != names.end()) {
         return true;
+    }
+    if (!local) {
+        return false;
     }
     const auto groups = groups_of(std::string(approver));
     return std::any_of(groups.begin(), groups.end(), [&](const std::string& g) {
@@ -224,7 +236,7 @@ Flow Executor::answer_input(const nlohmann::json& input, const std::string& id,
         waiting.data["submitter"] = submitter;
     }
     report(waiting);
-    if (!may_submit(options.approver, submitter)) {
+    if (!may_submit(options.approver, submitter, options.approver_is_local)) {
         Event refused = event("input.answered");
         refused.data["id"] = id;
         refused.data["approved"] = false;

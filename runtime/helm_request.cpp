@@ -52,6 +52,9 @@ std::optional<std::filesystem::path> local_chart(const std::filesystem::path& cw
         return std::nullopt;
     }
     std::error_code ec;
+    // Emptied first: the .tgz found below must be the one this pull wrote, never one left by
+    // a process that died with the same pid.
+    std::filesystem::remove_all(scratch, ec);
     std::filesystem::create_directories(scratch, ec);
     const auto pulled = kube->helm({"pull", chart, "--destination", scratch.string()});
     if (!pulled.ok()) {

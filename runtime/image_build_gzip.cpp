@@ -99,7 +99,8 @@ auto compress(Job job) {
 
 ParallelGzip::ParallelGzip(std::function<bool(std::string_view)> sink, int level, std::size_t chunk,
                            unsigned threads)
-    : sink_(std::move(sink)), level_(level), chunk_(std::max(chunk, window)) {
+    : sink_(std::move(sink)), level_(level),
+      chunk_(std::clamp(chunk, window, std::size_t{1} << 30)) { // zlib counts in 32 bits
     const unsigned cores =
         threads != 0 ? threads : std::max(1U, std::thread::hardware_concurrency());
     in_flight_ = std::min(8U, cores) + 1; // one more than the cores: a chunk queued behind
@@ -128,16 +129,29 @@ void ParallelGzip::submit(bool last) {
         }
     }
     total_in_ += input.size();
-    running_.push_back(std::async(std::launch::async, [job = std::move(job)]() mutable {
-        auto r = compress(std::move(job));
+    const auto run = [](Job j) {
+        auto r = compress(std::move(j));
         return Done{std::move(r.out), r.crc, r.size, std::move(r.error)};
-    }));
+    };
+    try {
+        running_.push_back(std::async(std::launch::async, run, std::move(job)));
+    } catch (const std::system_error&) {
+        // No thread to be had: compress here. The bytes are the same either way.
+        std::promise<Done> ready;
+        ready.set_value(run(std::move(job)));
+        running_.push_back(ready.get_future());
+    }
 }
 
 // Writes finished chunks, in order, until at most `keep` are still running.
 bool ParallelGzip::drain(std::size_t keep) {
     while (running_.size() > keep) {
-        Done done = running_.front().get();
+        Done done;
+        try {
+            done = running_.front().get();
+        } catch (const std::exception& e) {
+            done.error = fmt::format("compressing the layer: {}", e.what());
+        }
         running_.pop_front();
         if (!error_.empty()) {
             continue;
@@ -184,7 +198,11 @@ bool ParallelGzip::finish() {
         drain(0);
         return false;
     }
-    submit(true); // the last chunk, possibly empty, ends the deflate stream
+    try {
+        submit(true); // the last chunk, possibly empty, ends the deflate stream
+    } catch (const std::exception& e) {
+        error_ = fmt::format("compressing the layer: {}", e.what());
+    }
     if (!drain(0)) {
         return false;
     }

@@ -66,7 +66,11 @@ la_ssize_t write_tar(archive* /*a*/, void* user, const void* data, size_t n) {
     auto& out = *static_cast<TarOut*>(user);
     const std::string_view bytes(static_cast<const char*>(data), n);
     out.hash.update(bytes);
-    return out.gzip->write(bytes) ? static_cast<la_ssize_t>(n) : -1;
+    try { // libarchive is C: nothing may unwind through it
+        return out.gzip->write(bytes) ? static_cast<la_ssize_t>(n) : -1;
+    } catch (...) {
+        return -1;
+    }
 }
 
 std::string archive_problem(archive* a) {
@@ -190,7 +194,9 @@ std::string write_all(const std::vector<ContextEntry>& entries, const LayerOptio
         }
     }
     if (archive_write_close(tar.get()) != ARCHIVE_OK) {
-        return gzip.error().empty() ? archive_problem(tar.get()) : gzip.error();
+        return !file.error.empty()    ? file.error
+               : gzip.error().empty() ? archive_problem(tar.get())
+                                      : gzip.error();
     }
     diff_id = tar_out.hash.digest();
     if (!gzip.finish()) {

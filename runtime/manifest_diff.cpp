@@ -38,7 +38,9 @@ void flatten(const YAML::Node& node, const std::string& path,
             out[path] = "{}";
         }
         for (const auto& entry : node) {
-            flatten(entry.second, key_path(path, entry.first.as<std::string>()), out);
+            // A key is a scalar in every Kubernetes object; anything else is shown as `?`.
+            flatten(entry.second,
+                    key_path(path, entry.first.IsScalar() ? entry.first.Scalar() : "?"), out);
         }
         break;
     case YAML::NodeType::Sequence:

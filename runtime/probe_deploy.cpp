@@ -139,7 +139,8 @@ c::DeployObservation probe_deploy(const c::ProbeRequests::Deploy& request,
         ch = std::isalnum(static_cast<unsigned char>(ch)) != 0 ? ch : '_';
     }
     const auto scratch = std::filesystem::temp_directory_path(ec) /
-                         fmt::format("ferry-probe-{}-{}", ::getpid(), step);
+                         fmt::format("ferry-probe-{}-{}-{:x}", ::getpid(), step,
+                                     std::hash<std::string>{}(request.step));
     std::string error;
     const std::filesystem::path directory(request.directory);
     const auto prepared =

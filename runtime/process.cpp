@@ -25,6 +25,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <system_error>
@@ -219,8 +220,8 @@ struct ChildSetup {
         ::dup2(stdio.out, STDOUT_FILENO);
         ::dup2(stdio.err, STDERR_FILENO);
         // sigaction, not signal(): only async-signal-safe calls between vfork and exec. The
-        // dispositions first, then the mask: an unblocked signal must never reach one of
-        // ferry's handlers here, in the child that shares ferry's memory until it execs.
+        // parent blocked every signal across the vfork; dispositions are reset first, then the
+        // mask cleared, so a signal never reaches one of ferry's handlers in this child.
         struct sigaction default_action {};
         default_action.sa_handler = SIG_DFL;
         for (int signal_number : {SIGPIPE, SIGINT, SIGTERM, SIGQUIT}) {
@@ -289,7 +290,11 @@ bool Runner::start(ProcessResult& result) {
     } else if (err) {
         dev_null.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
     }
-    if (!program || !out || !err || (spec_.stdin_data && !in)) {
+    if (err && !spec_.stdin_data && dev_null.get() < 0 && error.empty()) {
+        error = std::string("cannot open /dev/null: ") + std::strerror(errno);
+    }
+    if (!program || !out || !err || (spec_.stdin_data && !in) ||
+        (!spec_.stdin_data && dev_null.get() < 0)) {
         result.end = ProcessEnd::failed_to_start;
         result.error = error;
         return false;
@@ -304,9 +309,16 @@ bool Runner::start(ProcessResult& result) {
     // tables, so a start costs the same whatever ferry's size (a fork of a 150 MB parent took
     // 7.7 ms of ferry's CPU; docs/performance.md). Everything the child runs before exec is
     // prepared here, in the parent: the program, arguments, environment, descriptors.
+    // Every signal is blocked across the vfork (the child inherits the mask): none of ferry's
+    // handlers may run in the child, which shares ferry's memory and descriptors until exec.
+    sigset_t all;
+    sigset_t previous;
+    sigfillset(&all);
+    ::pthread_sigmask(SIG_BLOCK, &all, &previous);
     bp::child child(bp::exe = program->string(), bp::args = spec_.args, bp::env = environment,
                     bp::start_dir = cwd.string(), bp::extend::on_exec_setup = setup,
                     bp::error = launch_error, bp::posix::use_vfork);
+    ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     if (launch_error) {
         result.end = ProcessEnd::failed_to_start;
         result.error = "cannot run " + program->string() + ": " + launch_error.message();

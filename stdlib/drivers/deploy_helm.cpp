@@ -254,7 +254,8 @@ StepOutcome helm_upgrade(StepContext& context, runtime::DeployShell& shell) {
         c = std::isalnum(static_cast<unsigned char>(c)) != 0 ? c : '_';
     }
     const auto scratch = std::filesystem::temp_directory_path(ec) /
-                         fmt::format("ferry-helm-{}-{}", ::getpid(), step);
+                         fmt::format("ferry-helm-{}-{}-{:x}", ::getpid(), step,
+                                     std::hash<std::string>{}(context.step.id));
     auto outcome = deploy(context, kube, target->namespace_, scratch);
     std::filesystem::remove_all(scratch, ec);
     return outcome;

@@ -228,6 +228,7 @@ void publish(rt::StepContext& context, const std::string& name, const std::strin
         image.digest = built.digest;
         image.size = built.size;
         image.layout = layout;
+        image.pushed.clear(); // pushes of an earlier build of this name pushed another image
     }
     if (context.services.record != nullptr) {
         (void)context.services.record->append({{"type", "image.built"},

@@ -26,6 +26,7 @@ TEST_CASE("buildah: bud arguments and the auth file", "[buildah]") {
                                                "--isolation",
                                                "chroot",
                                                "--layers=false",
+                                               "--pull=always",
                                                "--file",
                                                "/ws/src/Dockerfile",
                                                "--tag",

@@ -33,6 +33,14 @@ TEST_CASE("FROM images: ARGs before the first FROM, overridden by buildArgs",
     CHECK(given.images.front() == "reg.local:5000/node:22");
     const auto missing = dockerfile_bases("FROM node:$VERSION\n", {});
     CHECK(missing.error.find("ARG VERSION has no value") != std::string::npos);
+    const auto chained =
+        dockerfile_bases("ARG REG=reg.local:5000\nARG BASE=$REG/app:1\nARG EMPTY\n"
+                         "FROM ${BASE}${EMPTY}\nFROM base-${TARGETARCH} AS Build\nFROM build\n",
+                         {{"EMPTY", ""}});
+    REQUIRE(chained.error.empty());
+    CHECK(chained.images.at(0) == "reg.local:5000/app:1");
+    CHECK(chained.images.size() == 2); // `FROM build` is the stage named `Build`
+    CHECK(chained.images.at(1).starts_with("base-"));
 }
 
 TEST_CASE("only images that name their registry are resolved for the key", "[image][dockerfile]") {

@@ -32,14 +32,17 @@ TEST_CASE("input parameter values come from --approve ID:NAME=VALUE,…", "[exec
 
 TEST_CASE("submitter: the approver's name or one of their Unix groups, without case",
           "[executor][input]") {
-    CHECK(may_submit("bob", ""));
-    CHECK(may_submit("", " , "));
-    CHECK(may_submit("Alice", "bob, alice"));
-    CHECK_FALSE(may_submit("carol", "bob, alice"));
-    CHECK_FALSE(may_submit("", "alice"));
-    // root is a local user on every machine, in group root.
-    CHECK(may_submit("root", "deployers,ROOT"));
-    CHECK_FALSE(may_submit("no-such-user-here", "root"));
+    CHECK(may_submit("bob", "", false));
+    CHECK(may_submit("", " , ", false));
+    CHECK(may_submit("Alice", "bob, alice", false));
+    CHECK_FALSE(may_submit("carol", "bob, alice", true));
+    CHECK_FALSE(may_submit("", "alice", true));
+    // root is a local user on every machine, in group root; its groups count only for the
+    // machine's own login, not for a CI user name that happens to be "root".
+    CHECK(may_submit("root", "deployers,ROOT", true));
+    CHECK(may_submit("root", "deployers,wheel,root", false)); // by name
+    CHECK_FALSE(may_submit("root", "deployers,wheel", false));
+    CHECK_FALSE(may_submit("no-such-user-here", "root", true));
 }
 
 TEST_CASE("an input with a submitter refuses any other approver", "[executor][input]") {
