@@ -201,9 +201,9 @@ bool names_its_registry(std::string_view reference) {
     if (slash == std::string_view::npos) {
         return false;
     }
+    // `localhost/name` is buildah's local storage, not a registry; `localhost:5000/…` is one.
     const auto host = reference.substr(0, slash);
-    return host == "localhost" || host.find('.') != std::string_view::npos ||
-           host.find(':') != std::string_view::npos;
+    return host.find('.') != std::string_view::npos || host.find(':') != std::string_view::npos;
 }
 
 std::optional<std::string> dockerfile_base_digests(

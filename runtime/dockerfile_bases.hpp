@@ -24,8 +24,9 @@ struct DockerfileBases {
 [[nodiscard]] DockerfileBases
 dockerfile_bases(std::string_view text, const std::map<std::string, std::string>& build_args);
 
-/// Whether a reference names its registry (`host.tld/…`, `host:port/…`, `localhost/…`): only
-/// those are resolved for the key; a short name depends on buildah's registries.conf.
+/// Whether a reference names its registry (`host.tld/…`, `host:port/…`): only those are
+/// resolved for the key; a short name depends on buildah's registries.conf, and `localhost/…`
+/// is buildah's local storage.
 [[nodiscard]] bool names_its_registry(std::string_view reference);
 
 /// What a Dockerfile build's key records for its bases: one line per FROM image, `image@digest`

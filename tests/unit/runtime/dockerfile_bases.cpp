@@ -45,7 +45,8 @@ TEST_CASE("FROM images: ARGs before the first FROM, overridden by buildArgs",
 
 TEST_CASE("only images that name their registry are resolved for the key", "[image][dockerfile]") {
     CHECK(names_its_registry("reg.local:5000/node:20"));
-    CHECK(names_its_registry("localhost/app"));
+    CHECK_FALSE(names_its_registry("localhost/app")); // buildah's local storage
+    CHECK(names_its_registry("localhost:5000/app"));
     CHECK(names_its_registry("ghcr.io/org/app:1"));
     CHECK_FALSE(names_its_registry("node:20"));
     CHECK_FALSE(names_its_registry("library/node"));
