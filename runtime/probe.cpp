@@ -125,27 +125,13 @@ void probe_clusters(const c::ProbeRequests& requests, const c::Environment& envi
     cluster_options.getenv = getenv;
     cluster_options.timeout = options.timeout;
     std::vector<std::function<void()>> tasks;
-    const auto target_of = [&](const std::string& context,
-                               std::string& reason) -> std::optional<ClusterTarget> {
-        if (options.config == nullptr) {
-            reason = "not probed: no ferry.yaml was loaded";
-            return std::nullopt;
-        }
-        const auto* cluster = options.config->find_cluster_by_context(environment, context);
-        if (cluster == nullptr) {
-            reason = fmt::format("no cluster in {} uses context {}",
-                                 options.config->path.filename().string(), context);
-            return std::nullopt;
-        }
-        return ClusterTarget{cluster->kubeconfig, cluster->context.value};
-    };
     obs.namespaces.resize(requests.namespaces.size());
     for (std::size_t i = 0; i < requests.namespaces.size(); ++i) {
         const auto& req = requests.namespaces[i];
         auto& out = obs.namespaces[i];
         out.context = req.context;
         out.name = req.name;
-        if (auto target = target_of(req.context, out.reason)) {
+        if (auto target = probe_target(options, environment, req.context, out.reason)) {
             tasks.emplace_back([&out, t = *target, &cluster_options, name = req.name] {
                 out = probe_namespace(t, name, cluster_options);
             });
@@ -158,7 +144,7 @@ void probe_clusters(const c::ProbeRequests& requests, const c::Environment& envi
         out.context = req.context;
         out.namespace_ = req.namespace_;
         out.name = req.name;
-        if (auto target = target_of(req.context, out.reason)) {
+        if (auto target = probe_target(options, environment, req.context, out.reason)) {
             tasks.emplace_back([&out, t = *target, &cluster_options, &req] {
                 out = probe_release(t, req.namespace_, req.name, cluster_options);
             });
@@ -219,6 +205,22 @@ void mark_offline(const c::ProbeRequests& requests, c::Observations& obs) {
 }
 
 } // namespace
+
+std::optional<ClusterTarget> probe_target(const ProbeOptions& options,
+                                          const c::Environment& environment,
+                                          const std::string& context, std::string& reason) {
+    if (options.config == nullptr) {
+        reason = "not probed: no ferry.yaml was loaded";
+        return std::nullopt;
+    }
+    const auto* cluster = options.config->find_cluster_by_context(environment, context);
+    if (cluster == nullptr) {
+        reason = fmt::format("no cluster in {} uses context {}",
+                             options.config->path.filename().string(), context);
+        return std::nullopt;
+    }
+    return ClusterTarget{cluster->kubeconfig, cluster->context.value};
+}
 
 c::Observations probe(const c::ProbeRequests& raw_requests, const c::Environment& environment,
                       const ProbeOptions& options) {

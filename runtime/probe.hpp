@@ -5,6 +5,7 @@
 
 #include "compiler/environment.hpp"
 #include "compiler/observations.hpp"
+#include "runtime/cluster_probe.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -29,6 +30,13 @@ struct ProbeOptions {
     /// Per network request or process call.
     std::chrono::milliseconds timeout = std::chrono::seconds(30);
 };
+
+/// The cluster of ferry.yaml that `environment` reaches through kube context `context`, as a
+/// probe target; nullopt with `reason` (no ferry.yaml loaded, no such cluster).
+[[nodiscard]] std::optional<ClusterTarget> probe_target(const ProbeOptions& options,
+                                                        const compiler::Environment& environment,
+                                                        const std::string& context,
+                                                        std::string& reason);
 
 /// Gathers everything `requests` asks for. Never throws; a probe that fails yields an `unknown`
 /// observation whose reason says what went wrong and, where it helps, how to fix it.

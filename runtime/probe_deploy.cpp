@@ -40,22 +40,6 @@ Tools find_tools(const ClusterProbeOptions& options) {
     return tools;
 }
 
-std::optional<ClusterTarget> target_of(const ProbeOptions& options,
-                                       const compiler::Environment& environment,
-                                       const std::string& context, std::string& reason) {
-    if (options.config == nullptr) {
-        reason = "not probed: no ferry.yaml was loaded";
-        return std::nullopt;
-    }
-    const auto* cluster = options.config->find_cluster_by_context(environment, context);
-    if (cluster == nullptr) {
-        reason = fmt::format("no cluster in {} uses context {}",
-                             options.config->path.filename().string(), context);
-        return std::nullopt;
-    }
-    return ClusterTarget{cluster->kubeconfig, cluster->context.value};
-}
-
 const c::ReleaseObservation* find_release(const std::vector<c::ReleaseObservation>& releases,
                                           const std::string& context, const std::string& ns,
                                           const std::string& name) {
@@ -122,7 +106,7 @@ c::DeployObservation probe_deploy(const c::ProbeRequests::Deploy& request,
     std::optional<ClusterTarget> target;
     Tools tools;
     if (!options.offline) {
-        target = target_of(options, environment, request.context, obs.diff_reason);
+        target = probe_target(options, environment, request.context, obs.diff_reason);
         if (target) {
             tools = find_tools(cluster_options);
             obs.diff_reason = tools.error;
