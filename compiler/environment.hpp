@@ -34,6 +34,9 @@ struct Registry {
     std::string prefix;                      ///< repository prefix without slashes at either end
     std::optional<ConfigString> credentials; ///< an id from `credentials:`
     TlsSettings tls;
+    /// Whether pushes leave build evidence (a `ferry-build-<key>` tag) in this registry and
+    /// builds look for it there, so a machine with an empty cache reuses what another built.
+    bool build_evidence = true;
 
     /// `server/prefix/image`, the repository an image called `image` is pushed to.
     [[nodiscard]] std::string repository(std::string_view image) const;

@@ -5,6 +5,12 @@
 
 namespace ferry::compiler {
 
+std::string build_evidence_tag(std::string_view key) {
+    const auto colon = key.find(':');
+    const auto hex = colon == std::string_view::npos ? key : key.substr(colon + 1);
+    return "ferry-build-" + std::string(hex);
+}
+
 const TagObservation* Observations::tag(std::string_view reference) const {
     const auto it = std::find_if(tags.begin(), tags.end(),
                                  [&](const TagObservation& t) { return t.reference == reference; });

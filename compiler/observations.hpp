@@ -93,7 +93,14 @@ struct BuildObservation {
     bool hit = false;
     std::string explanation;           ///< hit: the key; miss: what changed, or "never built"
     std::optional<std::string> digest; ///< hit: the recorded image's manifest digest
+    /// The build's evidence tag in its repository: present, absent, off (not kept for this
+    /// registry), or empty when not known (--offline, an error).
+    std::string evidence;
 };
+
+/// The tag a push leaves in the image's repository as evidence of build key `sha256:<hex>`:
+/// `ferry-build-<hex>` (runtime/build_evidence.hpp writes and reads it).
+[[nodiscard]] std::string build_evidence_tag(std::string_view key);
 
 /// One Kubernetes object of a release that a helmUpgrade would change: what helm keeps as the
 /// current revision's manifest (`helm get manifest`) against what the step's chart renders with

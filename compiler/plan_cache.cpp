@@ -311,6 +311,27 @@ std::optional<ProbeRequests::Deploy> deploy_request(const Plan& plan, const Plan
     return out;
 }
 
+// A push of a build whose evidence is not yet in its repository writes it
+// (runtime/build_evidence.hpp): an effect of its own, and the push is no longer a no-op.
+void predict_evidence(const Observations& obs, const std::vector<PlanStep>& earlier,
+                      PlanStep& step) {
+    const PlanStep* build = build_for(earlier, step);
+    const BuildObservation* seen = build != nullptr ? obs.build(build->id) : nullptr;
+    if (seen == nullptr || seen->evidence != "absent" || seen->key.empty() || !build->image ||
+        !step.image || image_repository(*build->image) != image_repository(*step.image)) {
+        return;
+    }
+    const auto after = seen->digest ? *seen->digest : std::string("digest of this build");
+    step.effects.push_back(
+        {"evidence",
+         fmt::format("{}:{}", image_repository(*step.image), build_evidence_tag(seen->key)),
+         "absent", after});
+    if (step.cache.status == "hit") {
+        step.cache = {"miss", step.cache.key,
+                      fmt::format("{}; the build's evidence tag is written", step.cache.reason)};
+    }
+}
+
 void predict_cache(const Observations& observations, const std::vector<PlanStep>& earlier,
                    PlanStep& step) {
     if (step.kind != "buildImage" && step.kind != "pushImage" && step.kind != "helmUpgrade") {
@@ -323,6 +344,9 @@ void predict_cache(const Observations& observations, const std::vector<PlanStep>
     step.cache = step.kind == "buildImage"  ? predict_build(observations, step)
                  : step.kind == "pushImage" ? predict_push(observations, earlier, step)
                                             : predict_deploy(observations, step);
+    if (step.kind == "pushImage") {
+        predict_evidence(observations, earlier, step);
+    }
     if (step.cache.status != "hit") {
         return;
     }

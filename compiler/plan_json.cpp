@@ -528,14 +528,18 @@ nlohmann::json observations_json(const Observations& o) {
     if (!o.builds.empty()) { // buildImage keys (issue 6): a changed context makes a plan stale
         j["builds"] = nlohmann::json::array();
         for (const auto& b : o.builds) {
-            j["builds"].push_back({{"step", b.step},
-                                   {"reference", b.reference},
-                                   {"known", known_text(b.known)},
-                                   {"reason", b.reason},
-                                   {"key", b.key},
-                                   {"hit", b.hit},
-                                   {"explanation", b.explanation},
-                                   {"digest", optional_json(b.digest)}});
+            nlohmann::json build = {{"step", b.step},
+                                    {"reference", b.reference},
+                                    {"known", known_text(b.known)},
+                                    {"reason", b.reason},
+                                    {"key", b.key},
+                                    {"hit", b.hit},
+                                    {"explanation", b.explanation},
+                                    {"digest", optional_json(b.digest)}};
+            if (!b.evidence.empty()) { // a push that writes the build's evidence: a stale plan
+                build["evidence"] = b.evidence;
+            }
+            j["builds"].push_back(std::move(build));
         }
     }
     if (!o.deploys.empty()) { // helmUpgrade keys and object diffs (issue 7)

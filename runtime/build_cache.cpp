@@ -209,9 +209,11 @@ std::optional<BuildKey> key_build(std::string_view kind, const nlohmann::json& p
 
 BuildDecision
 decide_build(const fs::path& cache_root, const BuildKey& build, std::string_view reference,
-             const std::function<std::optional<long long>(std::string_view)>& image_size) {
+             const std::function<std::optional<long long>(std::string_view)>& image_size,
+             const std::function<RemoteBuild()>& remote) {
     BuildDecision out;
-    if (auto cached = lookup_build(cache_root, build.key)) {
+    auto cached = lookup_build(cache_root, build.key);
+    if (cached) {
         if (const auto size = image_size(cached->manifest_digest)) {
             cached->size = *size;
             out.hit = true;
@@ -220,9 +222,21 @@ decide_build(const fs::path& cache_root, const BuildKey& build, std::string_view
             return out;
         }
         out.reason = "the build is recorded but the image store no longer holds it";
+    } else {
+        out.reason = explain_miss(last_inputs(cache_root, reference), build.inputs);
+    }
+    if (!remote) {
         return out;
     }
-    out.reason = explain_miss(last_inputs(cache_root, reference), build.inputs);
+    auto found = remote();
+    if (found.build) {
+        out.hit = true;
+        out.reason =
+            fmt::format("key {} was built before (evidence in {})", build.key, found.where);
+        out.build = std::move(found.build);
+    } else if (!found.note.empty()) {
+        out.reason += "; " + found.note;
+    }
     return out;
 }
 

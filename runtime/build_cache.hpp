@@ -102,13 +102,23 @@ struct BuildDecision {
     std::optional<CachedBuild> build; ///< hit: the recorded image
 };
 
+/// What the registry's build evidence (build_evidence.hpp) says about a key the local cache
+/// cannot serve.
+struct RemoteBuild {
+    std::optional<CachedBuild> build; ///< found: the image the evidence names
+    std::string where;                ///< found: `server/repository` holding the evidence
+    std::string note;                 ///< not found for a reason worth telling (an error)
+};
+
 /// Whether `build` is a hit: its key is indexed and `image_size` (the store's size of a manifest,
-/// nullopt when the store lacks it) finds the image; else why it misses, against the last build
-/// recorded for `reference`. Shared by buildImage and the plan's probe, so they agree.
+/// nullopt when the store lacks it) finds the image, else `remote` (when given) finds evidence
+/// of it in the registry; else why it misses, against the last build recorded for `reference`.
+/// Shared by buildImage and the plan's probe, so they agree.
 [[nodiscard]] BuildDecision
 decide_build(const std::filesystem::path& cache_root, const BuildKey& build,
              std::string_view reference,
-             const std::function<std::optional<long long>(std::string_view)>& image_size);
+             const std::function<std::optional<long long>(std::string_view)>& image_size,
+             const std::function<RemoteBuild()>& remote = {});
 
 /// What the index says about `key`, if anything.
 [[nodiscard]] std::optional<CachedBuild> lookup_build(const std::filesystem::path& cache_root,

@@ -1,6 +1,7 @@
 // Compensators for kubectlApply (each object it created deleted, each one it replaced put back
 // from its sealed previous state) and for pushImage's tag moves (the previous manifest put
 // under the tag again, or the tag deleted).
+#include "runtime/build_evidence.hpp"
 #include "runtime/compensate_detail.hpp"
 #include "runtime/probe_registry.hpp"
 
@@ -94,6 +95,9 @@ std::vector<std::string> move_siblings_back(RegistryClient& client, const nlohma
     std::vector<std::string> blocking;
     const auto siblings = effect.value("journal_tags", nlohmann::json::array());
     for (const auto& tag : shared) {
+        if (is_evidence_tag(tag)) {
+            continue; // a cache note about this very image: it goes with it
+        }
         std::string before;
         for (const auto& s : siblings) {
             if (text_of(s, "tag") == tag) {
@@ -141,6 +145,14 @@ Compensation delete_new_tag(RegistryClient& client, const nlohmann::json& effect
     }
     if (auto blocking = move_siblings_back(client, effect, repository, *shared);
         !blocking.empty()) {
+        if (is_evidence_tag(tag)) {
+            return outcome(effect, true,
+                           fmt::format("build evidence left in place: the registry deletes no "
+                                       "tag alone ({}) and {} also point{} at {}; it only says "
+                                       "which inputs that image was built from",
+                                       del.error, fmt::join(blocking, ", "),
+                                       blocking.size() == 1 ? "s" : "", digest));
+        }
         return outcome(effect, false,
                        fmt::format("the registry did not delete the tag ({}); deleting manifest "
                                    "{} instead would also remove tag{} {}",
@@ -201,6 +213,13 @@ Compensation compensate_tag(CompensationState& state, const nlohmann::json& effe
     const auto after = text_of(effect, "after");
     if (server.empty() || repository.empty() || tag.empty() || before.empty()) {
         return outcome(effect, false, "the journal record lacks server, repository, tag or before");
+    }
+    if (const auto key = evidence_key(tag); !key.empty() && before == "absent") {
+        // This machine must not go on believing the evidence is there; should the tag stay, the
+        // next push finds it and notes it again.
+        const auto cache =
+            cache_root([&state](const std::string& name) { return state.env(name); });
+        (void)forget_evidence(cache, key, fmt::format("{}/{}", server, repository));
     }
     std::string error;
     auto reach = endpoint(state, server, error);

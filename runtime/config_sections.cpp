@@ -136,12 +136,13 @@ void read_tls(ConfigReader& reader, const Entry& entry, const std::string& where
 
 void read_registry(ConfigReader& reader, const Entry& item, c::EnvironmentConfig& config) {
     const std::string where = fmt::format("registry '{}'", item.key);
-    std::vector<std::string_view> known = {"server", "prefix", "credentials", "tls"};
+    std::vector<std::string_view> known = {"server", "prefix", "credentials", "tls",
+                                           "buildEvidence"};
     std::vector<std::string_view> accepted = known;
     accepted.insert(accepted.end(), registry_secret_keys.begin(), registry_secret_keys.end());
     const auto fields = reader.entries(item.value, accepted, where);
     reader.require(fields, {"server"}, item.key_span, where);
-    c::Registry registry{item.key, item.key_span, {}, {}, {}, {}};
+    c::Registry registry{item.key, item.key_span, {}, {}, {}, {}, true};
     for (const auto& field : fields) {
         if (std::find(known.begin(), known.end(), field.key) == known.end()) {
             reader.error("E0608", field.key_span,
@@ -151,6 +152,8 @@ void read_registry(ConfigReader& reader, const Entry& item, c::EnvironmentConfig
                                      where, field.key));
         } else if (field.key == "tls") {
             read_tls(reader, field, where, registry.tls);
+        } else if (field.key == "buildEvidence") {
+            registry.build_evidence = reader.boolean(field, where).value_or(true);
         } else if (const auto text = reader.string(field, where)) {
             if (field.key == "server") {
                 registry.server = c::normalize_registry_server(text->value);

@@ -36,6 +36,7 @@ struct RunImage {
     long long size = 0;              ///< total compressed size (config + layers)
     std::filesystem::path layout;    ///< local OCI layout holding it, if built here
     std::vector<std::string> pushed; ///< references pushed (`server/repo:tag`)
+    std::string build_key;           ///< the build's cache key, for its registry evidence
 };
 
 /// What every step of one run shares. Owned by the executor; thread-safe where noted.

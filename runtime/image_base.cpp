@@ -2,6 +2,8 @@
 // the config blob; and, when the tag is missing, the tags that exist, nearest first.
 #include "runtime/image_base.hpp"
 
+#include "runtime/build_evidence.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
 #include <limits>
@@ -146,7 +148,9 @@ std::vector<std::string> nearest_tags(std::string_view wanted, std::vector<std::
     std::vector<std::pair<Closeness, std::string>> scored;
     scored.reserve(tags.size());
     for (auto& tag : tags) {
-        scored.emplace_back(closeness(wanted, want, tag), std::move(tag));
+        if (!is_evidence_tag(tag)) { // ferry's cache notes are not versions anyone asked for
+            scored.emplace_back(closeness(wanted, want, tag), std::move(tag));
+        }
     }
     std::sort(scored.begin(), scored.end());
     std::vector<std::string> out;

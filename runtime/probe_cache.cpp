@@ -4,6 +4,7 @@
 
 #include "compiler/plan.hpp"
 #include "runtime/build_cache.hpp"
+#include "runtime/build_evidence.hpp"
 #include "runtime/buildah.hpp"
 #include "runtime/cancel.hpp"
 #include "runtime/config.hpp"
@@ -37,6 +38,22 @@ std::optional<std::string> string_param(const nlohmann::json& params, const char
     return it->get<std::string>();
 }
 
+// A client for `server` with ferry.yaml's TLS and credentials, as the run's steps make one.
+std::optional<RegistryClient> probe_client(const std::string& server,
+                                           const c::Environment& environment,
+                                           const ProbeOptions& options, const Getenv& getenv,
+                                           std::string& error) {
+    auto sources = system_credential_sources();
+    sources.env = getenv;
+    auto lookup = registry_endpoint(server, options.config, environment, sources);
+    if (!lookup.error.empty()) {
+        error = lookup.error;
+        return std::nullopt;
+    }
+    lookup.endpoint.timeout = options.timeout;
+    return std::optional<RegistryClient>(std::in_place, std::move(lookup.endpoint));
+}
+
 // An image's platform manifest digest, resolved as buildImage resolves a base.
 std::optional<std::string> resolve_digest(const std::string& full,
                                           const c::Environment& environment,
@@ -47,22 +64,62 @@ std::optional<std::string> resolve_digest(const std::string& full,
         error = fmt::format("base {} is not an image reference", full);
         return std::nullopt;
     }
-    auto sources = system_credential_sources();
-    sources.env = getenv;
-    auto lookup = registry_endpoint(reference->server, options.config, environment, sources);
-    if (!lookup.error.empty()) {
-        error = lookup.error;
+    auto client = probe_client(reference->server, environment, options, getenv, error);
+    if (!client) {
         return std::nullopt;
     }
-    lookup.endpoint.timeout = options.timeout;
-    RegistryClient client(std::move(lookup.endpoint));
-    RegistryBaseSource source(client);
+    RegistryBaseSource source(*client);
     auto base_image = resolve_base(*reference, source);
     if (!base_image.image) {
         error = base_image.error;
         return std::nullopt;
     }
     return base_image.image->manifest_digest;
+}
+
+// What the image's repository says about the build's evidence, asked as buildImage asks it
+// (a HEAD of the evidence tag; nothing is fetched or stored by a probe).
+struct EvidenceProbe {
+    bool enabled = false;
+    std::string where;   ///< `server/repository`
+    std::string state;   ///< present, absent, or empty when not known
+    std::string digest;  ///< present: the image it names
+    std::string unknown; ///< not known: why
+};
+
+EvidenceProbe probe_evidence(const std::string& reference, const std::string& key,
+                             const fs::path& cache, const c::Environment& environment,
+                             const ProbeOptions& options, const Getenv& getenv, bool need_digest) {
+    EvidenceProbe out;
+    const auto ref = parse_image_reference(reference);
+    if (!ref || !evidence_enabled(options.config, ref->server)) {
+        return out;
+    }
+    out.enabled = true;
+    out.where = fmt::format("{}/{}", ref->server, ref->repository);
+    if (!need_digest && evidence_known(cache, key, out.where)) {
+        out.state = "present";
+        return out;
+    }
+    if (options.offline) {
+        out.unknown = fmt::format("its build evidence in {} was not asked: --offline", out.where);
+        return out;
+    }
+    std::string error;
+    auto client = probe_client(ref->server, environment, options, getenv, error);
+    if (!client) {
+        out.unknown = fmt::format("its build evidence in {} was not asked: {}", out.where, error);
+        return out;
+    }
+    const auto found = find_evidence(*client, ref->repository, key);
+    if (!found.error.empty()) {
+        out.unknown =
+            fmt::format("its build evidence in {} could not be read: {}", out.where, found.error);
+        return out;
+    }
+    out.state = found.found ? "present" : "absent";
+    out.digest = found.digest;
+    return out;
 }
 
 // The base's platform manifest digest, resolved as buildImage resolves it.
@@ -174,9 +231,33 @@ c::BuildObservation probe_build(const c::ProbeRequests::Build& request, const fs
         return out;
     }
     const ImageStore store(cache / "images");
-    auto decision = decide_build(cache, *keyed, request.reference, [&](std::string_view digest) {
-        return stored_image_size(store, digest);
-    });
+    EvidenceProbe evidence;
+    bool asked = false;
+    auto decision = decide_build(
+        cache, *keyed, request.reference,
+        [&](std::string_view digest) { return stored_image_size(store, digest); },
+        [&] {
+            asked = true;
+            evidence = probe_evidence(request.reference, keyed->key, cache, environment, options,
+                                      getenv, true);
+            RemoteBuild found;
+            if (evidence.state == "present") {
+                found.build = CachedBuild{evidence.digest, 0, request.reference};
+                found.where = evidence.where;
+            }
+            return found;
+        });
+    if (!asked) { // a local hit: is its evidence in the registry yet (the push writes it)?
+        evidence = probe_evidence(request.reference, keyed->key, cache, environment, options,
+                                  getenv, false);
+    } else if (!decision.hit && !evidence.unknown.empty()) {
+        // The run would ask the registry; the plan could not, so it cannot say MISS.
+        out.known = c::Known::unknown;
+        out.reason = fmt::format("not in this machine's build index ({}); {}", decision.reason,
+                                 evidence.unknown);
+        return out;
+    }
+    out.evidence = evidence.enabled ? evidence.state : "off";
     out.hit = decision.hit;
     out.explanation = std::move(decision.reason);
     if (decision.build) {

@@ -4,6 +4,7 @@
 #include "stdlib/drivers/image_build.hpp"
 
 #include "runtime/build_cache.hpp"
+#include "runtime/build_evidence.hpp"
 #include "runtime/buildah.hpp"
 #include "runtime/dockerfile_bases.hpp"
 #include "runtime/image_build.hpp"
@@ -217,9 +218,47 @@ std::variant<Prepared, Failure> prepare(rt::StepContext& context, const fs::path
     return out;
 }
 
+// Asks the image's repository for evidence that `key` was built (on another machine) and, when
+// it is there, brings that image into `store`.
+rt::RemoteBuild registry_evidence(const rt::StepContext& context, const std::string& reference,
+                                  std::string_view key, rt::ImageStore& store) {
+    rt::RemoteBuild out;
+    const auto ref = rt::parse_image_reference(reference);
+    if (!ref || !rt::evidence_enabled(context.services.config, ref->server)) {
+        return out;
+    }
+    const auto where = fmt::format("{}/{}", ref->server, ref->repository);
+    auto endpoint = endpoint_for(context, ref->server);
+    if (auto* failure = std::get_if<Failure>(&endpoint)) {
+        out.note =
+            fmt::format("the build evidence in {} was not asked: {}", where, failure->message);
+        return out;
+    }
+    rt::RegistryClient client(std::move(std::get<rt::RegistryEndpoint>(endpoint)));
+    const auto found = rt::find_evidence(client, ref->repository, key);
+    if (!found.found) {
+        if (!found.error.empty()) {
+            out.note =
+                fmt::format("the build evidence in {} could not be read: {}", where, found.error);
+        }
+        return out;
+    }
+    std::string error;
+    const auto size =
+        rt::import_evidence(client, ref->server, ref->repository, found.digest, store, error);
+    if (!size) {
+        out.note = fmt::format("the build evidence in {} names {}, which could not be fetched: {}",
+                               where, found.digest, error);
+        return out;
+    }
+    out.build = rt::CachedBuild{found.digest, *size, reference};
+    out.where = where;
+    return out;
+}
+
 void publish(rt::StepContext& context, const std::string& name, const std::string& reference,
              const Built& built, const std::string& cache_status, const std::string& reason,
-             const fs::path& layout) {
+             const fs::path& layout, const std::string& key) {
     {
         std::lock_guard lock(context.services.images_mutex);
         auto& image = context.services.images[name];
@@ -229,6 +268,7 @@ void publish(rt::StepContext& context, const std::string& name, const std::strin
         image.size = built.size;
         image.layout = layout;
         image.pushed.clear(); // pushes of an earlier build of this name pushed another image
+        image.build_key = key;
     }
     if (context.services.record != nullptr) {
         (void)context.services.record->append({{"type", "image.built"},
@@ -294,13 +334,23 @@ rt::StepOutcome build_image(rt::StepContext& context) {
     if (no_cache) {
         reason = "caching is off (--no-cache)";
     } else {
-        auto decision = rt::decide_build(cache, *keyed, reference, [&](std::string_view digest) {
-            return rt::stored_image_size(store, digest);
-        });
+        std::string evidence_in;
+        auto decision = rt::decide_build(
+            cache, *keyed, reference,
+            [&](std::string_view digest) { return rt::stored_image_size(store, digest); },
+            [&] {
+                auto found = registry_evidence(context, reference, key, store);
+                evidence_in = found.where;
+                return found;
+            });
         reason = std::move(decision.reason);
         if (decision.build) {
             built = Built{decision.build->manifest_digest, decision.build->size};
             status = "hit";
+        }
+        if (built && !evidence_in.empty()) { // this machine knows it from now on
+            (void)rt::record_build(cache, key, inputs, *decision.build);
+            (void)rt::remember_evidence(cache, key, evidence_in);
         }
     }
     if (!built) {
@@ -319,7 +369,7 @@ rt::StepOutcome build_image(rt::StepContext& context) {
     }
     context.log(rt::OutputStream::out, fmt::format("{}@{} ({} bytes, cache {}: {})", reference,
                                                    built->digest, built->size, status, reason));
-    publish(context, *name, reference, *built, status, reason, store.root());
+    publish(context, *name, reference, *built, status, reason, store.root(), key);
 
     rt::StepOutcome out;
     out.value = {{"reference", reference}, {"digest", built->digest}, {"size", built->size},

@@ -3,6 +3,7 @@
 // push (runtime/image_push.hpp) and report what was uploaded, mounted and skipped.
 #include "stdlib/drivers/image_push.hpp"
 
+#include "runtime/build_evidence.hpp"
 #include "runtime/image_push.hpp"
 #include "runtime/probe_registry.hpp"
 #include "stdlib/drivers/basic_support.hpp"
@@ -100,8 +101,63 @@ bool push_was_noop(const rt::PushReport& report) {
     return report.uploaded == 0 && report.mounted == 0 && report.moved.empty();
 }
 
+// The build evidence a push leaves (runtime/build_evidence.hpp): `state` is written, present
+// (already there, or known to be), off (no key, another repository than the build's, or
+// `buildEvidence: false`) or failed (a warning; the push itself succeeded).
+struct Evidence {
+    std::string state = "off";
+    std::string tag;    ///< `server/repository:ferry-build-…`
+    std::string detail; ///< failed: why
+};
+
+Evidence leave_evidence(rt::StepContext& context, rt::RegistryClient& client,
+                        const rt::ImageReference& target, const rt::RunImage& image,
+                        const rt::StoredManifest& manifest, TagJournal& journal) {
+    Evidence out;
+    const auto built = rt::parse_image_reference(image.reference);
+    if (image.build_key.empty() || !built || built->server != target.server ||
+        built->repository != target.repository ||
+        !rt::evidence_enabled(context.services.config, target.server)) {
+        return out;
+    }
+    const auto where = fmt::format("{}/{}", target.server, target.repository);
+    const auto tag = rt::evidence_tag(image.build_key);
+    out.tag = fmt::format("{}:{}", where, tag);
+    const auto cache = rt::cache_root(context.services.getenv);
+    if (rt::evidence_known(cache, image.build_key, where)) {
+        out.state = "present";
+        return out;
+    }
+    const auto found = rt::find_evidence(client, target.repository, image.build_key);
+    if (!found.error.empty()) {
+        out.state = "failed";
+        out.detail = found.error;
+        return out;
+    }
+    if (!found.found) {
+        const rt::TagMove move{out.tag, target.repository, tag, "", image.digest};
+        if (auto problem = journal.begin(move); !problem.empty()) {
+            out.state = "failed";
+            out.detail = problem;
+            return out;
+        }
+        const auto put =
+            client.put_manifest(target.repository, tag, manifest.media_type, manifest.body);
+        journal.done({move});
+        if (!put.ok) {
+            out.state = "failed";
+            out.detail = put.error;
+            return out;
+        }
+    }
+    out.state = found.found ? "present" : "written";
+    (void)rt::remember_evidence(cache, image.build_key, where);
+    return out;
+}
+
 nlohmann::json report_json(const rt::PushReport& report, const std::string& reference,
-                           const std::vector<std::string>& tags) {
+                           const std::vector<std::string>& tags, const Evidence& evidence) {
+    const bool noop = push_was_noop(report) && evidence.state != "written";
     return {{"reference", reference},
             {"digest", report.digest},
             {"tags", tags},
@@ -113,9 +169,12 @@ nlohmann::json report_json(const rt::PushReport& report, const std::string& refe
             {"mountedBytes", report.mounted_bytes},
             {"skippedBytes", report.skipped_bytes},
             {"size", report.size},
-            {"cache", push_was_noop(report) ? "hit" : "miss"},
-            {"reason", push_was_noop(report)
-                           ? std::string("every blob and tag was already in place")
+            {"evidence", evidence.state},
+            {"evidenceTag", evidence.tag},
+            {"cache", noop ? "hit" : "miss"},
+            {"reason", noop ? std::string("every blob and tag was already in place")
+                       : push_was_noop(report)
+                           ? std::string("the build evidence tag was written")
                            : fmt::format("{} blob(s) uploaded, {} mounted, {} tag(s) moved",
                                          report.uploaded, report.mounted, report.moved.size())}};
 }
@@ -228,7 +287,13 @@ rt::StepOutcome push_image(rt::StepContext& context) {
             }
         }
     }
-    auto value = report_json(report, reference, tags);
+    const auto evidence = leave_evidence(context, client, *target, *image, *manifest, journal);
+    if (evidence.state == "failed") {
+        context.log(rt::OutputStream::err,
+                    fmt::format("warning: the build evidence {} was not written: {}", evidence.tag,
+                                evidence.detail));
+    }
+    auto value = report_json(report, reference, tags, evidence);
     context.log(rt::OutputStream::out,
                 fmt::format("{}@{}: {} uploaded, {} mounted, {} already there", reference,
                             report.digest, report.uploaded, report.mounted, report.skipped));

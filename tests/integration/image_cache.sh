@@ -7,7 +7,9 @@
 #   - one changed file: the plan says MISS naming that file, the run uploads one layer, the
 #     config and the manifest;
 #   - a scripted series of edits (add a file, touch only, a .dockerignore'd file, an env
-#     parameter, the base tag): every plan's prediction equals what the run reports.
+#     parameter, the base tag): every plan's prediction equals what the run reports;
+#   - build evidence: a push tags the image ferry-build-<key>, and a fresh machine (empty cache,
+#     new checkout) plans HIT from it and uploads nothing; `buildEvidence: false` turns it off.
 # Usage: image_cache.sh <env file> <ferry>
 . "$(dirname "$0")/lib.sh"
 load_env "${1:-}"
@@ -130,9 +132,9 @@ case $(reason one-file buildImage) in *lib/one.txt*) ;; *) fail "the miss does n
 pass "changed file: plan says MISS: $(reason one-file buildImage)"
 run one-file
 agree one-file
-[ "$(blob_puts_since "$m")" = 2 ] && [ "$(manifest_puts_since "$m")" = 1 ] ||
-  fail "changed file: expected 2 blob uploads (layer, config) and 1 manifest, saw $(blob_puts_since "$m") and $(manifest_puts_since "$m")"
-pass "changed file: only the context layer, the config and the manifest were uploaded"
+[ "$(blob_puts_since "$m")" = 2 ] && [ "$(manifest_puts_since "$m")" = 2 ] ||
+  fail "changed file: expected 2 blob uploads (layer, config) and 2 manifest PUTs (the tag, the build evidence), saw $(blob_puts_since "$m") and $(manifest_puts_since "$m")"
+pass "changed file: only the context layer, the config and the manifest (under the tag and the build evidence) were uploaded"
 
 # 4. Scripted edits: every prediction equals the run's report.
 edit_add() { printf 'new\n' >"$WS/src/lib/added.txt"; touch -d '-30 seconds' "$WS/src/lib/added.txt"; }
@@ -222,5 +224,86 @@ for step in dockerfile dockerfile-same dockerfile-moved; do
   agree "$step"
 done
 pass "a Dockerfile build: the same FROM is a HIT, the FROM tag moved is a MISS naming the base"
+
+# 8. Build evidence in the registry: the push leaves a ferry-build-<key> tag on the image, so a
+# machine with an empty cache (a fresh CI runner) plans and gets a HIT, and uploads nothing.
+pipeline "$BASE" evidence
+touch -d '-1 minute' "$WS/Ferryfile"
+plan_json evidence
+run evidence
+agree evidence
+D8=$(digest_of evidence)
+[ "$(jq -r 'select(.type == "image.pushed") | .evidence' "$WORK/evidence.journal")" = written ] ||
+  fail "evidence: the push did not write the build evidence: $(jq -c 'select(.type == "image.pushed")' "$WORK/evidence.journal")"
+ETAG=$(jq -r 'select(.type == "image.pushed") | .evidenceTag' "$WORK/evidence.journal")
+[ "$(registry_digest "${ETAG#"$PROXY"/}")" = "$D8" ] || fail "evidence: $ETAG does not point at $D8"
+jq -e --arg t "$ETAG" '.steps[] | select(.kind == "pushImage") | .effects[] | select(.kind == "evidence" and .target == $t)' \
+  "$WORK/evidence.plan.json" >/dev/null || fail "evidence: the plan did not list the evidence tag $ETAG as an effect"
+pass "a push leaves build evidence $ETAG at $D8, as the plan said"
+
+WS=$WORK/ws-fresh # another machine: a fresh checkout (new mtimes) and an empty cache
+mkdir -p "$WS"
+cp -r "$WORK/ws/src" "$WORK/ws/Ferryfile" "$WORK/ws/ferry.yaml" "$WS/"
+touch -d '-1 minute' "$WS"/src/* "$WS"/src/lib/*
+export XDG_CACHE_HOME=$WORK/cache-fresh
+cd "$WS" || fail "cannot enter $WS"
+m=$(mark)
+plan_json fresh
+expect fresh hit hit "evidence in"
+run fresh
+agree fresh
+[ "$(digest_of fresh)" = "$D8" ] || fail "fresh machine: digest $(digest_of fresh), not $D8"
+[ "$(uploads_since "$m")/$(blob_puts_since "$m")/$(manifest_puts_since "$m")" = 0/0/0 ] ||
+  fail "fresh machine: the registry saw uploads: $(tail -n +"$((m + 1))" "$PROXY_LOG" | jq -c 'select(.method != "GET" and .method != "HEAD")')"
+pass "a fresh machine: plan HIT from the registry's evidence ($(reason fresh buildImage)); no blob, no manifest sent"
+
+# buildEvidence: false: neither read nor written.
+sed -i "s|^    prefix: .*|&\n    buildEvidence: false|" "$WS/ferry.yaml"
+export XDG_CACHE_HOME=$WORK/cache-off
+plan_json off
+expect off miss miss "no earlier build"
+run off
+[ "$(reported off image.built)" = miss ] || fail "buildEvidence: false: the run's build was $(reported off image.built)"
+[ "$(jq -r 'select(.type == "image.pushed") | .evidence' "$WORK/off.journal")" = off ] ||
+  fail "buildEvidence: false: the push reported evidence $(jq -r 'select(.type == "image.pushed") | .evidence' "$WORK/off.journal")"
+pass "buildEvidence: false: a fresh cache misses (plan and run) and the push writes no evidence"
+
+# A run that fails after its push rolls back the evidence it wrote, with the tags it pushed.
+WS=$WORK/ws
+export XDG_CACHE_HOME=$WORK/cache
+cd "$WS" || fail "cannot enter $WS"
+cat >"$WS/Ferryfile" <<GROOVY
+pipeline {
+  agent any
+  stages {
+    stage('build') { steps { buildImage name: 'app', context: 'src', base: '$BASE', env: [GREETING: 'rolled back'] } }
+    stage('push') { steps { pushImage name: 'app', tags: ['rb'] } }
+    stage('fail') { steps { sh 'exit 3' } }
+  }
+}
+GROOVY
+touch -d '-1 minute' "$WS/Ferryfile"
+if "$FERRY" run --env test --no-color >"$WORK/rb.run.out" 2>&1; then
+  fail "the failing run succeeded: $(cat "$WORK/rb.run.out")"
+fi
+journal=$(ls -td "$WS"/.ferry/runs/*/*/ | head -1)journal.ndjson
+RBTAG=$(jq -r 'select(.type == "image.pushed") | .evidenceTag' "$journal")
+[ "$(jq -r 'select(.type == "image.pushed") | .evidence' "$journal")" = written ] ||
+  fail "rollback: the push did not write evidence: $(grep image.pushed "$journal")"
+[ "$(jq -r --arg t "$RBTAG" 'select(.type == "effect" and .kind == "tag" and .target == $t) | .before' "$journal")" = absent ] ||
+  fail "rollback: the evidence tag $RBTAG was not journaled: $(jq -c 'select(.type == "effect")' "$journal" 2>&1)"
+[ -z "$(registry_digest "$ID/app:rb")" ] || fail "rollback: tag rb is still there"
+[ -z "$(registry_digest "${RBTAG#"$PROXY"/}")" ] || fail "rollback: the evidence tag $RBTAG is still there: $(cat "$WORK/rb.run.out")"
+pass "a failed run's rollback removes the tag it pushed and the build evidence it wrote"
+
+# Evidence tags are not versions: a missing base lists the repository's tags without them.
+pipeline "$PROXY/$ID/app:v0" evidence
+plan_json missing-base
+case $(reason missing-base buildImage) in
+*ferry-build-*) fail "a missing base lists evidence tags: $(reason missing-base buildImage)" ;;
+*v1*) ;;
+*) fail "a missing base does not list the repository's tags: $(reason missing-base buildImage)" ;;
+esac
+pass "a missing base lists the tags that exist, evidence tags left out"
 
 done_checks

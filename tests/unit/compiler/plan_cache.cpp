@@ -149,3 +149,41 @@ TEST_CASE("without a usable observation the cache status is unknown, with the re
               std::string::npos);
     }
 }
+
+TEST_CASE("a push writes the build's evidence when its repository lacks it", "[plan][cache]") {
+    auto l = lower_text(build_and_push);
+    const auto r = requests_for(*l);
+    SECTION("a hit build whose evidence is absent: the push is no longer a no-op") {
+        auto o = observed(r, true, "sha256:img", "sha256:img");
+        o.builds[0].evidence = "absent";
+        const auto result = plan_test::plan_text(*l, "test", o);
+        const auto& push = step_of(result.plan, "pushImage");
+        CHECK(push.cache.status == "miss");
+        CHECK(push.cache.reason.find("evidence tag is written") != std::string::npos);
+        CHECK(push.action != Action::noop);
+        const auto& effect = push.effects.back();
+        CHECK(effect.kind == "evidence");
+        CHECK(effect.target == "127.0.0.1:5000/kiamol/web:ferry-build-key");
+        CHECK(effect.before == "absent");
+        CHECK(effect.after == "sha256:img");
+    }
+    SECTION("a missed build: the evidence names the digest still to be built") {
+        auto o = observed(r, false, "", {});
+        o.builds[0].evidence = "absent";
+        const auto result = plan_test::plan_text(*l, "test", o);
+        const auto& push = step_of(result.plan, "pushImage");
+        CHECK(push.effects.back().kind == "evidence");
+        CHECK(push.effects.back().after == "digest of this build");
+    }
+    SECTION("present, off or not known: no evidence effect, the push stays a hit") {
+        for (const auto* state : {"present", "off", ""}) {
+            auto o = observed(r, true, "sha256:img", "sha256:img");
+            o.builds[0].evidence = state;
+            const auto result = plan_test::plan_text(*l, "test", o);
+            const auto& push = step_of(result.plan, "pushImage");
+            CHECK(push.cache.status == "hit");
+            CHECK(push.effects.back().kind == "tag");
+        }
+    }
+    CHECK(build_evidence_tag("sha256:abc") == "ferry-build-abc");
+}

@@ -48,6 +48,47 @@ TEST_CASE("build cache: keys change with each input and misses name it", "[build
     fs::remove_all(root);
 }
 
+TEST_CASE("build cache: a key this cache lacks is asked of the registry's evidence",
+          "[build-cache]") {
+    const auto root =
+        fs::temp_directory_path() / ("ferry-cache-remote-" + std::to_string(::getpid()));
+    fs::remove_all(root);
+    const rt::BuildKey build{
+        rt::build_inputs("native", {}, "scratch", nlohmann::json::array(), "t/1"), "sha256:k1"};
+    const auto no_store = [](std::string_view) { return std::optional<long long>(); };
+    int asked = 0;
+    const auto found = rt::decide_build(root, build, "r/x:1", no_store, [&] {
+        ++asked;
+        rt::RemoteBuild remote;
+        remote.build = rt::CachedBuild{"sha256:img", 42, "r/x:1"};
+        remote.where = "r/x";
+        return remote;
+    });
+    CHECK(found.hit);
+    CHECK(found.reason == "key sha256:k1 was built before (evidence in r/x)");
+    CHECK(found.build->manifest_digest == "sha256:img");
+
+    const auto failed = rt::decide_build(root, build, "r/x:1", no_store, [&] {
+        ++asked;
+        rt::RemoteBuild remote;
+        remote.note = "the registry said 500";
+        return remote;
+    });
+    CHECK_FALSE(failed.hit);
+    CHECK(failed.reason == "no earlier build of this image is recorded; the registry said 500");
+
+    REQUIRE(rt::record_build(root, "sha256:k1", build.inputs, {"sha256:img", 42, "r/x:1"}).empty());
+    const auto local = rt::decide_build(
+        root, build, "r/x:1", [](std::string_view) { return std::optional<long long>(42); },
+        [&] {
+            ++asked;
+            return rt::RemoteBuild{};
+        });
+    CHECK(local.hit);
+    CHECK(asked == 2); // a local hit never asks the registry
+    fs::remove_all(root);
+}
+
 TEST_CASE("build cache: the stat cache skips reading unchanged files", "[build-cache]") {
     const auto root = fs::temp_directory_path() / ("ferry-stat-test-" + std::to_string(::getpid()));
     fs::remove_all(root);

@@ -2,6 +2,7 @@
 // uses: never built, then (after a real native build is recorded) a hit with its digest, then a
 // miss naming the changed file; offline, a registry base is unknown and scratch is still keyed.
 #include "runtime/build_cache.hpp"
+#include "runtime/build_evidence.hpp"
 #include "runtime/image_build.hpp"
 #include "runtime/probe_cache.hpp"
 #include "unit/runtime/probe_support.hpp"
@@ -120,5 +121,37 @@ TEST_CASE("a build probe is read-only and reports what it cannot key", "[probe][
     SECTION("nothing is written to the cache") {
         (void)f.probe_one();
         CHECK_FALSE(std::filesystem::exists(f.dir / "cache"));
+    }
+}
+
+TEST_CASE("a build probe and the registry's build evidence", "[probe][cache]") {
+    Fixture f;
+    compiler::EnvironmentConfig config;
+    compiler::Registry registry;
+    registry.name = "local";
+    registry.server = "127.0.0.1:5000";
+    config.registries.push_back(registry);
+    f.options.config = &config;
+    SECTION("offline, a key this machine never built may be in the registry: unknown") {
+        const auto seen = f.probe_one();
+        CHECK(seen.known == Known::unknown);
+        CHECK(seen.reason.find("build evidence in 127.0.0.1:5000/x/web was not asked: --offline") !=
+              std::string::npos);
+    }
+    SECTION("buildEvidence: false: a plain miss") {
+        config.registries[0].build_evidence = false;
+        const auto seen = f.probe_one();
+        CHECK(seen.known == Known::yes);
+        CHECK_FALSE(seen.hit);
+        CHECK(seen.evidence == "off");
+    }
+    SECTION("a local hit: evidence present once this machine has seen it, else not known") {
+        (void)f.build_and_record();
+        const auto before = f.probe_one();
+        CHECK(before.hit);
+        CHECK(before.evidence.empty());
+        REQUIRE(remember_evidence(f.dir / "cache" / "ferry", before.key, "127.0.0.1:5000/x/web")
+                    .empty());
+        CHECK(f.probe_one().evidence == "present");
     }
 }
