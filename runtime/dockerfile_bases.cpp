@@ -35,14 +35,56 @@ std::vector<std::string> words(std::string_view line) {
     return out;
 }
 
-// Logical lines: comments dropped, `\` continuations joined.
+// The words a line's heredocs end at, in order: `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'`.
+std::vector<std::string> heredoc_ends(std::string_view line) {
+    std::vector<std::string> out;
+    for (auto at = line.find("<<"); at != std::string_view::npos; at = line.find("<<", at)) {
+        at += 2;
+        if (at < line.size() && line[at] == '-') {
+            ++at;
+        }
+        const char quote = at < line.size() && (line[at] == '"' || line[at] == '\'') ? line[at] : 0;
+        at += quote != 0 ? 1 : 0;
+        std::size_t end = at;
+        while (end < line.size() &&
+               (std::isalnum(static_cast<unsigned char>(line[end])) != 0 || line[end] == '_')) {
+            ++end;
+        }
+        if (end > at && (quote == 0 || (end < line.size() && line[end] == quote))) {
+            out.emplace_back(line.substr(at, end - at));
+        }
+        at = end;
+    }
+    return out;
+}
+
+bool takes_heredocs(std::string_view line) {
+    std::istringstream in{std::string(line)};
+    std::string instruction;
+    in >> instruction;
+    for (auto& c : instruction) {
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    return instruction == "RUN" || instruction == "COPY" || instruction == "ADD";
+}
+
+// Logical lines: comments dropped, `\` continuations joined, heredoc bodies (RUN/COPY/ADD
+// <<EOF … EOF) skipped: a `FROM` inside a script is not a stage.
 std::vector<std::string> logical_lines(std::string_view text) {
     std::vector<std::string> out;
     std::string current;
+    std::vector<std::string> pending; // heredoc terminators still to be met
     std::istringstream in{std::string(text)};
     for (std::string line; std::getline(in, line);) {
         if (!line.empty() && line.back() == '\r') {
             line.pop_back();
+        }
+        if (!pending.empty()) {
+            const auto first = line.find_first_not_of('\t'); // `<<-` strips leading tabs
+            if (line.substr(first == std::string::npos ? line.size() : first) == pending.front()) {
+                pending.erase(pending.begin());
+            }
+            continue;
         }
         const auto first = line.find_first_not_of(" \t");
         if (first != std::string::npos && line[first] == '#') {
@@ -54,6 +96,9 @@ std::vector<std::string> logical_lines(std::string_view text) {
             continue;
         }
         current += line;
+        if (takes_heredocs(current)) {
+            pending = heredoc_ends(current);
+        }
         out.push_back(current);
         current.clear();
     }
@@ -81,6 +126,19 @@ bool substitute(std::string& text, const std::map<std::string, std::string>& arg
                 return false;
             }
             name = text.substr(i + 2, close - i - 2);
+            if (const auto plus = name.find(":+"); plus != std::string::npos) {
+                // `${NAME:+word}`: the word when NAME is set and not empty, else nothing
+                const auto it = args.find(name.substr(0, plus));
+                if (it != args.end() && !it->second.empty()) {
+                    auto word = name.substr(plus + 2);
+                    if (!substitute(word, args, missing)) {
+                        return false;
+                    }
+                    out += word;
+                }
+                i = close;
+                continue;
+            }
             if (const auto dash = name.find(":-"); dash != std::string::npos) {
                 fallback = name.substr(dash + 2);
                 name.resize(dash);

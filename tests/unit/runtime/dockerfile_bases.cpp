@@ -77,3 +77,17 @@ TEST_CASE("only images that name their registry are resolved for the key", "[ima
     CHECK(error == "manifest unknown: reg.local:5000/a:1");
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("FROM images: heredoc bodies are scripts, ${NAME:+word}", "[image][dockerfile]") {
+    const auto bases = dockerfile_bases("FROM reg.local:5000/node:20\n"
+                                        "RUN <<EOF\nFROM not-an-image\necho hi\nEOF\n"
+                                        "COPY <<-\"A\" /a <<'B' /b\n\tFROM nor-this\n\tA\n"
+                                        "FROM nor-that\nB\n"
+                                        "FROM busybox:1.36\n",
+                                        {});
+    REQUIRE(bases.error.empty());
+    CHECK(bases.images == std::vector<std::string>{"reg.local:5000/node:20", "busybox:1.36"});
+    const std::string text = "ARG SUFFIX\nFROM node:20${SUFFIX:+-$SUFFIX}\n";
+    CHECK(dockerfile_bases(text, {}).images.front() == "node:20");
+    CHECK(dockerfile_bases(text, {{"SUFFIX", "alpine"}}).images.front() == "node:20-alpine");
+}
