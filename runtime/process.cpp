@@ -19,7 +19,6 @@
 #include <boost/process/exe.hpp>
 #include <boost/process/extend.hpp>
 #include <boost/process/posix.hpp>
-#include <boost/process/start_dir.hpp>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -212,9 +211,17 @@ struct ChildStdio {
 /// be signalled), its stdio, default signal dispositions, and nothing else inherited.
 struct ChildSetup {
     ChildStdio stdio;
+    const char* directory = nullptr; ///< the step's working directory
+    int* chdir_errno = nullptr;      ///< the parent's: set when the child cannot enter it
 
     template <typename Executor>
     void operator()(Executor& /*executor*/) const {
+        // Boost's start_dir ignores a failed chdir (the step would run in ferry's directory).
+        // Under vfork this child writes the parent's memory, so the parent sees why and reaps it.
+        if (::chdir(directory) != 0) {
+            *chdir_errno = errno;
+            ::_exit(127);
+        }
         ::setpgid(0, 0);
         ::dup2(stdio.in, STDIN_FILENO);
         ::dup2(stdio.out, STDOUT_FILENO);
@@ -303,7 +310,11 @@ bool Runner::start(ProcessResult& result) {
     for (const auto& [name, value] : spec_.env) {
         environment[name] = value;
     }
-    ChildSetup setup{{in ? in->read.get() : dev_null.get(), out->write.get(), err->write.get()}};
+    const auto directory = cwd.string();
+    int chdir_errno = 0;
+    ChildSetup setup{{in ? in->read.get() : dev_null.get(), out->write.get(), err->write.get()},
+                     directory.c_str(),
+                     &chdir_errno};
     std::error_code launch_error;
     // vfork: the child borrows ferry's memory until it execs instead of copying its page
     // tables, so a start costs the same whatever ferry's size (a fork of a 150 MB parent took
@@ -316,12 +327,21 @@ bool Runner::start(ProcessResult& result) {
     sigfillset(&all);
     ::pthread_sigmask(SIG_BLOCK, &all, &previous);
     bp::child child(bp::exe = program->string(), bp::args = spec_.args, bp::env = environment,
-                    bp::start_dir = cwd.string(), bp::extend::on_exec_setup = setup,
-                    bp::error = launch_error, bp::posix::use_vfork);
+                    bp::extend::on_exec_setup = setup, bp::error = launch_error,
+                    bp::posix::use_vfork);
     ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     if (launch_error) {
         result.end = ProcessEnd::failed_to_start;
         result.error = "cannot run " + program->string() + ": " + launch_error.message();
+        return false;
+    }
+    if (chdir_errno != 0) { // the child never ran the program: reap it, say why
+        child.detach();
+        int status = 0;
+        ::waitpid(child.id(), &status, 0);
+        result.end = ProcessEnd::failed_to_start;
+        result.error =
+            "cannot enter working directory " + directory + ": " + std::strerror(chdir_errno);
         return false;
     }
     pid_ = child.id();
