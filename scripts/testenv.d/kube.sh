@@ -22,12 +22,13 @@ kube_check_tools() {
       kubernetes) KBIN=$v ;;
       etcd) ETCD_BIN=$v/etcd ;;
       helm) HELM_BIN=$v/helm ;;
+      helm4) HELM4_BIN=$v/helm ;;
       kwok) KWOK_BIN=$v/kwok; KWOK_STAGES=$v/stages.yaml ;;
     esac
   done < <("$TE_ROOT/scripts/build-tools" --print-dirs)
   KUBECTL_BIN=$KBIN/kubectl
   for line in "$KBIN/kube-apiserver" "$KBIN/kube-controller-manager" "$KBIN/kube-scheduler" \
-              "$KUBECTL_BIN" "$ETCD_BIN" "$HELM_BIN" "$KWOK_BIN" "$KWOK_STAGES"; do
+              "$KUBECTL_BIN" "$ETCD_BIN" "$HELM_BIN" "$HELM4_BIN" "$KWOK_BIN" "$KWOK_STAGES"; do
     [ -s "$line" ] || die "$line missing after scripts/build-tools"
   done
 }
@@ -221,6 +222,7 @@ kube_up_finish() {
   emit KUBECONFIG "$TE_DIR/kube/kubeconfig"
   emit KUBECTL "$KUBECTL_BIN"
   emit HELM "$HELM_BIN"
+  emit HELM4 "$HELM4_BIN" # the same tests with helm v4: tests/integration/helm4.sh
   # keep helm's repositories, cache and plugins inside the state dir
   emit HELM_CACHE_HOME "$TE_DIR/kube/helm/cache"
   emit HELM_CONFIG_HOME "$TE_DIR/kube/helm/config"
