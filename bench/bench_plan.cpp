@@ -1,8 +1,9 @@
 // Benchmark: an offline plan of a generated pipeline, in process: lower → probe requests →
-// plan (with observations as an offline probe of a checkout gives them) → the plan file's JSON
-// text (what `ferry plan --out` writes: to_json_text(plan, 2) + "\n") and the text plan, then
-// freeing the IR, the plan and the texts. Each phase is timed alone; the total is all of them.
-// Writing the file itself (write_atomically: write, fsync, rename) is not included.
+// plan (with observations as an offline probe of a checkout gives them) → the JSON text as
+// `ferry plan --format json` writes it (write_json_text streamed through fwrite to a FILE, here
+// /dev/null as under hyperfine) and the text plan, then freeing the IR, the plan and the text.
+// Each phase is timed alone; the total is all of them. The JSON text is checked, untimed, against
+// to_json(plan).dump(2) and to_json_text (what `--out` saves) byte for byte.
 //   ferry_bench_plan [STAGES=1000] [REPEATS=20]
 // Parsing is measured by ferry_bench_check; this measures what `ferry plan` adds to it.
 // With REPEATS=1 the one timed run is a fresh process's, as in `ferry plan` (later runs reuse a
@@ -15,6 +16,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdio>
 #include <fmt/format.h>
 #include <optional>
 #include <string>
@@ -110,12 +112,21 @@ int main(int argc, char** argv) {
     std::size_t errors = 0;
     std::size_t bytes = 0;
     bool identical = false;
+    std::FILE* devnull = std::fopen("/dev/null", "w");
+    if (devnull == nullptr) {
+        fmt::print(stderr, "ferry_bench_plan: cannot open /dev/null\n");
+        return 1;
+    }
+    std::size_t streamed = 0;
+    const std::function<void(std::string_view)> to_devnull = [&](std::string_view piece) {
+        streamed += std::fwrite(piece.data(), 1, piece.size(), devnull);
+    };
     for (int i = 0; i < repeats; ++i) {
         std::array<Stamp, phases> at{};
         at[lower] = Stamp::now();
         auto ir = std::make_optional<std::optional<ferry::compiler::ir::Pipeline>>();
         auto result = std::make_optional<ferry::compiler::PlanResult>();
-        auto outputs = std::make_optional<std::array<std::string, 2>>();
+        auto text_plan = std::make_optional<std::string>();
         ferry::grammar::Diagnostics d;
         *ir = ferry::compiler::ir::lower(front.document, d);
         at[probe] = Stamp::now();
@@ -123,14 +134,17 @@ int main(int argc, char** argv) {
         at[planning] = Stamp::now();
         *result = ferry::compiler::plan(**ir, env_config, obs, options);
         at[json] = Stamp::now();
-        (*outputs)[0] = ferry::compiler::to_json_text(result->plan, 2) + "\n";
+        streamed = 0;
+        ferry::compiler::write_json_text(result->plan, to_devnull, 2);
+        to_devnull("\n");
+        std::fflush(devnull);
         at[render] = Stamp::now();
-        (*outputs)[1] = ferry::compiler::render_text(result->plan);
+        *text_plan = ferry::compiler::render_text(result->plan);
         at[release] = Stamp::now();
         steps = result->plan.steps.size();
         errors = result->diagnostics.error_count() + result->config_diagnostics.error_count();
-        bytes = (*outputs)[0].size() + (*outputs)[1].size();
-        outputs.reset();
+        bytes = streamed + text_plan->size();
+        text_plan.reset();
         result.reset();
         ir.reset();
         const auto end = Stamp::now();
@@ -151,8 +165,20 @@ int main(int argc, char** argv) {
         ferry::grammar::Diagnostics d;
         const auto ir = ferry::compiler::ir::lower(front.document, d);
         const auto result = ferry::compiler::plan(*ir, env_config, obs, options);
-        identical = ferry::compiler::to_json(result.plan).dump(2) ==
-                    ferry::compiler::to_json_text(result.plan, 2);
+        std::string collected;
+        ferry::compiler::write_json_text(
+            result.plan, [&](std::string_view piece) { collected += piece; }, 2);
+        const std::string dumped = ferry::compiler::to_json(result.plan).dump(2);
+        identical = dumped == collected && dumped == ferry::compiler::to_json_text(result.plan, 2);
+        Figures whole{"to_json_text", {}, {}};
+        for (int i = 0; i < std::min(repeats, 5); ++i) {
+            const auto start = Clock::now();
+            (void)ferry::compiler::to_json_text(result.plan, 2).size();
+            whole.runs.push_back(millis(Clock::now() - start));
+        }
+        fmt::print("for comparison, the whole text in one string ({}, what --out saves), with "
+                   "freeing: best {:.2f} ms\n",
+                   whole.name, whole.best());
         Figures document{"to_json().dump(2)", {}, {}};
         for (int i = 0; i < std::min(repeats, 5); ++i) {
             const auto start = Clock::now();
@@ -171,5 +197,6 @@ int main(int argc, char** argv) {
                "text {} to_json().dump(2)): best {:.2f} ms over {} runs\n",
                stages, steps, errors, bytes, identical ? "identical to" : "DIFFERS from",
                figures[total].best(), repeats);
+    std::fclose(devnull);
     return identical ? 0 : 1;
 }

@@ -66,17 +66,23 @@ Runner setup_plan(CLI::App& app) {
             return *failed;
         }
         const auto& result = planned.result;
-        // Streamed straight from the Plan: the same bytes as to_json().dump(2), ten times faster,
+        // Written straight from the Plan: the same bytes as to_json().dump(2), ten times faster,
         // and invalid UTF-8 from the pipeline becomes U+FFFD instead of an exception.
-        const std::string json = compiler::to_json_text(result.plan) + "\n";
+        std::string json; // the whole text, when it is saved
         if (!o->out.empty()) {
+            json = compiler::to_json_text(result.plan) + "\n";
             if (auto error = runtime::write_atomically(o->out, json); !error.empty()) {
                 fmt::print(stderr, "ferry plan: {}\n", error);
                 return 1;
             }
         }
-        if (o->format == "json") {
+        if (o->format == "json" && !json.empty()) {
             std::fwrite(json.data(), 1, json.size(), stdout);
+        } else if (o->format == "json") { // streamed as it is written, never held whole
+            compiler::write_json_text(result.plan, [](std::string_view piece) {
+                std::fwrite(piece.data(), 1, piece.size(), stdout);
+            });
+            std::fputc('\n', stdout);
         } else {
             compiler::TextOptions text;
             text.color =

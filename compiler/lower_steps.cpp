@@ -21,9 +21,9 @@ std::string id_segment(std::string_view name) {
 
 namespace {
 
-ir::Step lower_step(const model::Step& step, const std::string& id) {
+ir::Step lower_step(const model::Step& step, std::string id) {
     ir::Step out;
-    out.id = id;
+    out.id = std::move(id);
     out.kind = step.call.name;
     out.span = step.call.span;
     out.name_span = step.call.name_span;
@@ -39,7 +39,7 @@ ir::Step lower_step(const model::Step& step, const std::string& id) {
             b.name = branch.name;
             b.span = branch.name_span;
             if (branch.steps) {
-                b.steps = lower_steps(*branch.steps, id + "." + id_segment(branch.name) + ".");
+                b.steps = lower_steps(*branch.steps, out.id + "." + id_segment(branch.name) + ".");
             }
             out.branches.push_back(std::move(b));
         }
@@ -49,7 +49,7 @@ ir::Step lower_step(const model::Step& step, const std::string& id) {
     out.params = bind_arguments(step.call, out.signature);
     out.defaults = defaults_left(out.params, out.signature);
     if (step.body) {
-        out.body = lower_steps(*step.body, id + ".");
+        out.body = lower_steps(*step.body, out.id + ".");
     }
     return out;
 }

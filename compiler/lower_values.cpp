@@ -170,6 +170,9 @@ std::vector<ir::Default> defaults_left(const std::vector<ir::Param>& params,
     if (signature == nullptr) {
         return out;
     }
+    out.reserve(static_cast<std::size_t>(
+        std::count_if(signature->params.begin(), signature->params.end(),
+                      [](const auto& p) { return !p.default_value.empty(); })));
     for (const auto& p : signature->params) {
         if (p.default_value.empty()) {
             continue;

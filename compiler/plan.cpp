@@ -111,10 +111,21 @@ Planner::Planner(const ir::Pipeline& pipeline_, const EnvironmentConfig& config_
     target.server = it != obs.clusters.end() && it->known == Known::yes ? it->server : "unknown";
 }
 
+Json Planner::step_ids(std::size_t first) const {
+    Json ids = Json::array();
+    auto& list = ids.get_ref<Json::array_t&>();
+    list.reserve(result.plan.steps.size() - first);
+    for (std::size_t i = first; i < result.plan.steps.size(); ++i) {
+        list.emplace_back(result.plan.steps[i].id);
+    }
+    return ids;
+}
+
 Json Planner::options_json(const std::vector<ir::Option>& list, const Scope& scope, bool report) {
     Json out = Json::object();
     for (const auto& option : list) {
         Json params = Json::object();
+        params.get_ref<Json::object_t&>().reserve(option.params.size());
         for (const auto& p : option.params) {
             params[p.name] = value_json(p.value, scope, report);
         }
@@ -127,21 +138,22 @@ void Planner::plan_post(const std::vector<ir::PostBlock>& post, StepContext cont
     for (const auto& block : post) {
         StepContext c = context;
         c.post = block.condition;
+        PlanWhen when;
         if (!context.skipped) {
             const bool certain = block.condition == "always" || block.condition == "cleanup";
-            c.when = certain ? PlanWhen{"true", fmt::format("post {} always runs", block.condition)}
-                             : PlanWhen{"unknown",
-                                        fmt::format("post {}: runs if the build's result calls "
-                                                    "for it, decided at run time",
-                                                    block.condition)};
+            when = certain ? PlanWhen{"true", fmt::format("post {} always runs", block.condition)}
+                           : PlanWhen{"unknown",
+                                      fmt::format("post {}: runs if the build's result calls "
+                                                  "for it, decided at run time",
+                                                  block.condition)};
+            c.when = &when;
         }
         const std::size_t first = result.plan.steps.size();
         plan_steps(block.steps, c);
-        Json ids = Json::array();
-        for (std::size_t i = first; i < result.plan.steps.size(); ++i) {
-            ids.push_back(result.plan.steps[i].id);
-        }
-        out.push_back({{"condition", block.condition}, {"steps", std::move(ids)}});
+        Json item = Json::object();
+        add_member(item, "condition", block.condition);
+        add_member(item, "steps", step_ids(first));
+        out.push_back(std::move(item));
     }
 }
 
@@ -150,13 +162,16 @@ Json Planner::plan_stage(const ir::Stage& stage, const Scope& parent, const Plan
     scope.parent = &parent;
     scope.env["STAGE_NAME"] = Binding{Binding::Kind::value, EvalValue::of(stage.name)};
     const auto [line, column] = line_column(*pipeline.source, stage.name_span);
-    Json node = {{"id", stage.id},
-                 {"name", stage.name},
-                 {"kind", std::string(ir::to_string(stage.kind))},
-                 {"line", line},
-                 {"column", column}};
+    // Members are appended, not looked up: a stage node has at most these twelve, each once.
+    Json node = Json::object();
+    node.get_ref<Json::object_t&>().reserve(12);
+    add_member(node, "id", stage.id);
+    add_member(node, "name", stage.name);
+    add_member(node, "kind", ir::to_string(stage.kind));
+    add_member(node, "line", line);
+    add_member(node, "column", column);
     if (!stage.agent.empty()) {
-        node["agent"] = stage.agent;
+        add_member(node, "agent", stage.agent);
     }
     if (!stage.axis_values.empty()) {
         Json axis = Json::object();
@@ -167,7 +182,7 @@ Json Planner::plan_stage(const ir::Stage& stage, const Scope& parent, const Plan
     }
     PlanWhen when = inherited != nullptr ? *inherited : PlanWhen{"true", "no when condition"};
     const bool parent_skipped = inherited != nullptr && inherited->result == "false";
-    node["environment"] = bind_environment(stage.environment, scope, !parent_skipped);
+    add_member(node, "environment", bind_environment(stage.environment, scope, !parent_skipped));
     if (!parent_skipped && stage.when) {
         WhenResult decided = decide_when(*stage.when, scope, obs.git);
         if (decided.error) {
@@ -195,7 +210,7 @@ Json Planner::plan_stage(const ir::Stage& stage, const Scope& parent, const Plan
         node["when"] = {{"result", "false"}, {"reason", when.reason}};
     }
     const bool skipped = when.result == "false";
-    node["options"] = options_json(stage.options, scope, !skipped);
+    add_member(node, "options", options_json(stage.options, scope, !skipped));
     if (stage.input) {
         Json params = Json::array();
         for (const auto& p : stage.input->parameters) {
@@ -215,17 +230,14 @@ Json Planner::plan_stage(const ir::Stage& stage, const Scope& parent, const Plan
             std::any_of(pipeline.options.begin(), pipeline.options.end(),
                         [](const auto& o) { return o.name == "parallelsAlwaysFailFast"; });
     }
-    StepContext context{&stage, stage.id, stage.name, &scope, when, skipped, "", "", ""};
+    StepContext context{&stage, stage.id, stage.name, &scope, &when, skipped, {}, {}, {}};
     if (stage.kind == ir::StageKind::steps) {
         const std::size_t first = result.plan.steps.size();
         plan_steps(stage.steps, context);
-        Json ids = Json::array();
-        for (std::size_t i = first; i < result.plan.steps.size(); ++i) {
-            ids.push_back(result.plan.steps[i].id);
-        }
-        node["steps"] = std::move(ids);
+        add_member(node, "steps", step_ids(first));
     } else {
         Json children = Json::array();
+        children.get_ref<Json::array_t&>().reserve(stage.children.size());
         PlanWhen child_when = when;
         if (skipped && !parent_skipped) {
             child_when.reason = fmt::format("stage '{}' is skipped: {}", stage.name, when.reason);
@@ -234,11 +246,11 @@ Json Planner::plan_stage(const ir::Stage& stage, const Scope& parent, const Plan
         for (const auto& child : stage.children) {
             children.push_back(plan_stage(child, scope, pass ? &child_when : nullptr));
         }
-        node["stages"] = std::move(children);
+        add_member(node, "stages", std::move(children));
     }
     Json post = Json::array();
     plan_post(stage.post, context, post);
-    node["post"] = std::move(post);
+    add_member(node, "post", std::move(post));
     return node;
 }
 
@@ -286,7 +298,7 @@ void Planner::run() {
     for (const auto& stage : pipeline.stages) {
         stages.push_back(plan_stage(stage, pipeline_scope, nullptr));
     }
-    StepContext post_context{nullptr, "", "", &pipeline_scope, {}, false, "", "", ""};
+    StepContext post_context{nullptr, {}, {}, &pipeline_scope, nullptr, false, {}, {}, {}};
     Json post = Json::array();
     plan_post(pipeline.post, post_context, post);
     // The stage tree's root is the pipeline's own frame (see docs/plan.md).

@@ -10,6 +10,7 @@
 #include "compiler/observations.hpp"
 #include "grammar/diagnostic.hpp"
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -140,6 +141,10 @@ struct PlanResult {
 /// The same text as `to_json(plan).dump(indent)`, written straight from the Plan (fast: what
 /// `ferry plan` prints and saves). Ill-formed UTF-8 in a string becomes U+FFFD where dump throws.
 [[nodiscard]] std::string to_json_text(const Plan& plan, int indent = 2);
+/// The same text handed to `write` in pieces of up to 64 KiB as it is written, never held whole:
+/// what `ferry plan --format json` streams to stdout.
+void write_json_text(const Plan& plan, const std::function<void(std::string_view)>& write,
+                     int indent = 2);
 [[nodiscard]] std::optional<Plan> plan_from_json(const nlohmann::json& json, std::string& error);
 
 struct TextOptions {

@@ -53,7 +53,7 @@ const PlanStep* find_step(const std::vector<PlanStep>& steps, std::string_view i
 
 /// The buildImage a push pushes: the latest earlier one of the same name, else of the same
 /// repository (as the run's pushImage finds it).
-const PlanStep* build_for(const std::vector<PlanStep>& earlier, const PlanStep& push) {
+const PlanStep* build_for(std::span<const PlanStep> earlier, const PlanStep& push) {
     const auto name = string_param(push, "name");
     const auto repository = push.image ? image_repository(*push.image) : std::string();
     const PlanStep* same_repository = nullptr;
@@ -93,7 +93,7 @@ PlanCache predict_build(const Observations& obs, const PlanStep& step) {
     return {seen->hit ? "hit" : "miss", seen->key, seen->explanation};
 }
 
-PlanCache predict_push(const Observations& obs, const std::vector<PlanStep>& earlier,
+PlanCache predict_push(const Observations& obs, std::span<const PlanStep> earlier,
                        const PlanStep& step) {
     const PlanStep* build = build_for(earlier, step);
     if (build == nullptr) {
@@ -313,8 +313,7 @@ std::optional<ProbeRequests::Deploy> deploy_request(const Plan& plan, const Plan
 
 // A push of a build whose evidence is not yet in its repository writes it
 // (runtime/build_evidence.hpp): an effect of its own, and the push is no longer a no-op.
-void predict_evidence(const Observations& obs, const std::vector<PlanStep>& earlier,
-                      PlanStep& step) {
+void predict_evidence(const Observations& obs, std::span<const PlanStep> earlier, PlanStep& step) {
     const PlanStep* build = build_for(earlier, step);
     const BuildObservation* seen = build != nullptr ? obs.build(build->id) : nullptr;
     if (seen == nullptr || seen->evidence != "absent" || seen->key.empty() || !build->image ||
@@ -332,7 +331,7 @@ void predict_evidence(const Observations& obs, const std::vector<PlanStep>& earl
     }
 }
 
-void predict_cache(const Observations& observations, const std::vector<PlanStep>& earlier,
+void predict_cache(const Observations& observations, std::span<const PlanStep> earlier,
                    PlanStep& step) {
     if (step.kind != "buildImage" && step.kind != "pushImage" && step.kind != "helmUpgrade") {
         return;

@@ -9,6 +9,7 @@
 #include "compiler/plan.hpp"
 
 #include <optional>
+#include <span>
 #include <vector>
 
 namespace ferry::compiler::detail {
@@ -26,7 +27,7 @@ namespace ferry::compiler::detail {
 /// Sets `step.cache` for a buildImage, pushImage or helmUpgrade step from the observations;
 /// `earlier` are the steps planned before it (a push follows its build). Other steps are left
 /// alone.
-void predict_cache(const Observations& observations, const std::vector<PlanStep>& earlier,
+void predict_cache(const Observations& observations, std::span<const PlanStep> earlier,
                    PlanStep& step);
 
 } // namespace ferry::compiler::detail

@@ -13,17 +13,19 @@ namespace ferry::compiler::detail {
 
 using Json = nlohmann::ordered_json;
 
-/// Where the walk is: the stage, whether it runs, and the variables in scope.
+/// Where the walk is: the stage, whether it runs, and the variables in scope. It views the IR and
+/// the caller's when (both outlive the walk below it): copied for every block body, it copies no
+/// text.
 struct StepContext {
     const ir::Stage* stage = nullptr; ///< null for the pipeline's post
-    std::string stage_id;
-    std::string stage_name;
+    std::string_view stage_id;
+    std::string_view stage_name;
     const Scope* scope = nullptr;
-    PlanWhen when;
+    const PlanWhen* when = nullptr; ///< null: no when condition
     bool skipped = false;
-    std::string parent; ///< enclosing block step
-    std::string post;   ///< post condition
-    std::string branch; ///< the legacy parallel step's branch
+    std::string_view parent; ///< enclosing block step
+    std::string_view post;   ///< post condition
+    std::string_view branch; ///< the legacy parallel step's branch
 };
 
 class Planner {
@@ -72,7 +74,16 @@ private:
     Json plan_stage(const ir::Stage& stage, const Scope& parent, const PlanWhen* inherited);
     void plan_post(const std::vector<ir::PostBlock>& post, StepContext context, Json& out);
     Json options_json(const std::vector<ir::Option>& options, const Scope& scope, bool report);
+    /// The ids of the steps planned since `first`, as a JSON array.
+    [[nodiscard]] Json step_ids(std::size_t first) const;
 };
+
+/// Appends `key: value` to a JSON object without looking for `key`: for members written once.
+template <class Value>
+void add_member(Json& object, std::string_view key, Value&& value) {
+    object.get_ref<Json::object_t&>().emplace_back(std::string(key),
+                                                   Json(std::forward<Value>(value)));
+}
 
 /// Whether the first path component of an image reference names a registry host.
 [[nodiscard]] bool names_registry(std::string_view name);

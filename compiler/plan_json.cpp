@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstring>
 #include <fmt/format.h>
+#include <functional>
 #include <openssl/evp.h>
 #include <string_view>
 
@@ -161,44 +162,101 @@ int utf8_sequence(std::string_view s, std::size_t i) {
     return length;
 }
 
-/// Appends to a string through a cursor: the string is grown (doubling) ahead of the writes and
-/// cut to what was written at the end, so that each write is a bounds check and a memcpy rather
-/// than a std::string::append (a 1,000-stage plan is ~2 million small writes).
+/// Writes through a cursor into a buffer that is either the whole text (a string grown by
+/// doubling ahead of the writes and cut to what was written at the end) or a fixed window handed
+/// to a callback whenever it fills (streaming: the text is never held whole). Each write is a
+/// bounds check and a memcpy rather than a std::string::append (a 1,000-stage plan is ~2 million
+/// small writes).
 class TextSink {
 public:
-    explicit TextSink(std::string& text) : text_(text), used_(text.size()) {
-        text_.resize(std::max(text_.capacity(), used_ + 4096));
+    explicit TextSink(std::string& text) : text_(text) {
+        const std::size_t used = text_.size();
+        text_.resize(std::max(text_.capacity(), used + 4096));
+        at_ = text_.data() + used;
+        end_ = text_.data() + text_.size();
+    }
+    TextSink(std::string& window, const std::function<void(std::string_view)>& flush)
+        : text_(window), flush_(&flush) {
+        text_.resize(std::max<std::size_t>(text_.capacity(), 64 * 1024));
+        at_ = text_.data();
+        end_ = text_.data() + text_.size();
     }
     TextSink(const TextSink&) = delete;
     TextSink& operator=(const TextSink&) = delete;
-    ~TextSink() { text_.resize(used_); }
+    ~TextSink() {
+        if (flush_ != nullptr) {
+            (*flush_)(written());
+            text_.clear();
+        } else {
+            text_.resize(written().size());
+        }
+    }
 
     /// `n` bytes to write into, now.
     char* room(std::size_t n) {
-        if (text_.size() - used_ < n) {
-            text_.resize(std::max(text_.size() * 2, used_ + n));
+        if (static_cast<std::size_t>(end_ - at_) < n) [[unlikely]] {
+            grow(n);
         }
-        char* at = text_.data() + used_;
-        used_ += n;
+        char* at = at_;
+        at_ += n;
         return at;
     }
     void put(char c) { *room(1) = c; }
     void put(std::string_view s) { std::memcpy(room(s.size()), s.data(), s.size()); }
 
 private:
+    std::string_view written() const {
+        return {text_.data(), static_cast<std::size_t>(at_ - text_.data())};
+    }
+    /// Out of line: the writes above stay small enough to be inlined where they are used.
+    [[gnu::noinline]] void grow(std::size_t n) {
+        if (flush_ != nullptr) {
+            (*flush_)(written());
+            at_ = text_.data();
+            if (text_.size() >= n) {
+                return;
+            }
+        }
+        const auto used = static_cast<std::size_t>(at_ - text_.data());
+        text_.resize(std::max(text_.size() * 2, used + n));
+        at_ = text_.data() + used;
+        end_ = text_.data() + text_.size();
+    }
+
     std::string& text_;
-    std::size_t used_;
+    const std::function<void(std::string_view)>* flush_ = nullptr; ///< streaming: the consumer
+    char* at_ = nullptr;                                           ///< the next byte to write
+    char* end_ = nullptr; ///< the end of the room grown so far
 };
+
+/// How many bytes `s` starts with that a JSON string holds as they are (see plain_bytes): eight
+/// at a time while none of them is a control character, `"`, `\` or past ASCII.
+std::size_t plain_prefix(std::string_view s) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    const auto has_zero_byte = [](std::uint64_t w) { return ((w - ones) & ~w & highs) != 0; };
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t w = 0;
+        std::memcpy(&w, s.data() + i, 8);
+        const bool special = (w & highs) != 0 || ((w - 0x20 * ones) & ~w & highs) != 0 ||
+                             has_zero_byte(w ^ (ones * '"')) || has_zero_byte(w ^ (ones * '\\'));
+        if (special) {
+            break;
+        }
+    }
+    while (i < s.size() && plain_bytes[static_cast<unsigned char>(s[i])]) {
+        ++i;
+    }
+    return i;
+}
 
 /// `s` as a JSON string. Like nlohmann's serializer (ensure_ascii off), control characters are
 /// escaped and UTF-8 is copied; ill-formed UTF-8, which nlohmann would throw on, is replaced by
 /// U+FFFD per maximal ill-formed subsequence, as its error_handler_t::replace does.
 void write_string(TextSink& out, std::string_view s) {
     static constexpr char hex[] = "0123456789abcdef";
-    std::size_t i = 0;
-    while (i < s.size() && plain_bytes[static_cast<unsigned char>(s[i])]) {
-        ++i;
-    }
+    std::size_t i = plain_prefix(s);
     if (i == s.size()) { // the common case: nothing to escape
         char* at = out.room(s.size() + 2);
         at[0] = '"';
@@ -268,6 +326,8 @@ void write_string(TextSink& out, std::string_view s) {
 class JsonWriter {
 public:
     JsonWriter(std::string& out, int indent) : out_(out), indent_(indent) {}
+    JsonWriter(std::string& window, const std::function<void(std::string_view)>& flush, int indent)
+        : out_(window, flush), indent_(indent) {}
 
     void begin_object() { open('{'); }
     void end_object() { close('}'); }
@@ -275,13 +335,50 @@ public:
     void end_array() { close(']'); }
 
     /// The next member's key; its value follows.
-    void key(std::string_view name) {
-        next();
-        write_string(out_, name);
-        out_.put(indent_ < 0 ? std::string_view(":") : std::string_view(": "));
+    void key(std::string_view name) { write_key(name, plain_prefix(name) == name.size()); }
+    /// A key written in this file: one of the plan's own field names, which need no escaping.
+    template <std::size_t N>
+    void key(const char (&name)[N]) {
+        write_key(std::string_view(name, N - 1), true);
+    }
+
+private:
+    void write_key(std::string_view name, bool plain) {
+        if (depth_ == 0 || keyed_ || !plain) {
+            next();
+            write_string(out_, name);
+            out_.put(indent_ < 0 ? std::string_view(":") : std::string_view(": "));
+            keyed_ = true;
+            return;
+        }
+        // The common case in one write: `,` `\n` indentation `"name": `.
+        const bool comma = !first_;
+        const bool pretty = indent_ >= 0;
+        const std::size_t width = pretty ? depth_ * static_cast<std::size_t>(indent_) : 0;
+        const std::size_t size =
+            (comma ? 1 : 0) + (pretty ? 1 + width : 0) + name.size() + (pretty ? 4 : 3);
+        char* at = out_.room(size);
+        if (comma) {
+            *at++ = ',';
+        }
+        if (pretty) {
+            *at++ = '\n';
+            std::memset(at, ' ', width);
+            at += width;
+        }
+        *at++ = '"';
+        std::memcpy(at, name.data(), name.size());
+        at += name.size();
+        *at++ = '"';
+        *at++ = ':';
+        if (pretty) {
+            *at = ' ';
+        }
+        first_ = false;
         keyed_ = true;
     }
 
+public:
     void string(std::string_view s) {
         next();
         write_string(out_, s);
@@ -402,7 +499,7 @@ void write_target(JsonWriter& w, const PlanTarget& t) {
 }
 
 void write_step(JsonWriter& w, const PlanStep& s) {
-    const auto member = [&](std::string_view name, std::string_view value) {
+    const auto member = [&](const auto& name, std::string_view value) {
         w.key(name);
         w.string(value);
     };
@@ -614,7 +711,7 @@ nlohmann::ordered_json to_json(const Plan& p) {
 namespace {
 
 void write_plan(JsonWriter& w, const Plan& p) {
-    const auto member = [&](std::string_view name, std::string_view value) {
+    const auto member = [&](const auto& name, std::string_view value) {
         w.key(name);
         w.string(value);
     };
@@ -672,6 +769,13 @@ std::string to_json_text(const Plan& p, int indent) {
         write_plan(w, p);
     }
     return out;
+}
+
+void write_json_text(const Plan& p, const std::function<void(std::string_view)>& write,
+                     int indent) {
+    std::string window;
+    JsonWriter w(window, write, indent); // hands over the rest when it goes
+    write_plan(w, p);
 }
 
 std::optional<Plan> plan_from_json(const nlohmann::json& j, std::string& error) {

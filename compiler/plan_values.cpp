@@ -30,6 +30,7 @@ Json Planner::value_json(const ir::Value& v, const Scope& scope, bool report_err
         return v.number;
     case K::list: {
         Json out = Json::array();
+        out.get_ref<Json::array_t&>().reserve(v.items.size());
         for (const auto& item : v.items) {
             out.push_back(value_json(item, scope, report_errors));
         }
@@ -38,6 +39,8 @@ Json Planner::value_json(const ir::Value& v, const Scope& scope, bool report_err
     case K::map:
     case K::call: {
         Json out = Json::object();
+        // Sized first: growing an ordered_json object copies its members (their keys are const).
+        out.get_ref<Json::object_t&>().reserve(v.entries.size() + (v.kind == K::call ? 1 : 0));
         if (v.kind == K::call) {
             out["$describable"] = v.text;
         }

@@ -9,16 +9,25 @@ namespace ferry::compiler::detail {
 namespace {
 
 std::string first_line(const nlohmann::ordered_json& value, std::size_t width = 60) {
-    std::string text = value.is_string() ? value.get<std::string>()
-                       : value.is_object() && value.contains("$template")
-                           ? value["$template"].get<std::string>()
-                           : std::string();
-    const auto start = text.find_first_not_of(" \t\r\n");
-    text = start == std::string::npos ? std::string() : text.substr(start);
-    if (const auto nl = text.find('\n'); nl != std::string::npos) {
-        text = text.substr(0, nl) + " …";
+    std::string_view text;
+    if (value.is_string()) {
+        text = value.get_ref<const std::string&>();
+    } else if (value.is_object()) {
+        const auto it = value.find("$template");
+        if (it != value.end() && it->is_string()) {
+            text = it->get_ref<const std::string&>();
+        }
     }
-    return text.size() > width ? text.substr(0, width) + "…" : text;
+    const auto start = text.find_first_not_of(" \t\r\n");
+    text = start == std::string_view::npos ? std::string_view() : text.substr(start);
+    std::string line;
+    if (const auto nl = text.find('\n'); nl != std::string_view::npos) {
+        line.reserve(nl + 4);
+        line.append(text.substr(0, nl)).append(" …");
+    } else {
+        line.assign(text);
+    }
+    return line.size() > width ? line.substr(0, width) + "…" : line;
 }
 
 /// Variables a withEnv or withCredentials body sees.
@@ -76,7 +85,11 @@ void bind_block(Planner& planner, const ir::Step& step, const PlanStep& planned,
 } // namespace
 
 void Planner::plan_step(const ir::Step& step, const StepContext& context) {
-    PlanStep out;
+    // Built where it stays: moving a PlanStep costs about as much as filling one. The vector was
+    // reserved for every step (run()), and nothing else joins it until this step is complete, so
+    // `out` stays put; steps planned later may move it, but they come after its last use here.
+    auto& steps = result.plan.steps;
+    PlanStep& out = steps.emplace_back();
     out.id = step.id;
     out.stage = context.stage_id;
     out.stage_name = context.stage_name;
@@ -86,11 +99,16 @@ void Planner::plan_step(const ir::Step& step, const StepContext& context) {
     out.branch = context.branch;
     out.file = pipeline.source->path();
     std::tie(out.line, out.column) = line_column(*pipeline.source, step.name_span);
-    out.when = context.when.reason.empty() ? PlanWhen{"true", "no when condition"} : context.when;
+    if (context.when != nullptr && !context.when->reason.empty()) {
+        out.when = *context.when;
+    } else {
+        out.when.reason = "no when condition";
+    }
     out.target = target;
     const bool active = !context.skipped;
     const auto* sig = step.signature;
     if (sig != nullptr) {
+        out.may_affect.reserve(sig->effects.size());
         for (auto effect : sig->effects) {
             if (effect != stdlib::Effect::none) {
                 out.may_affect.emplace_back(stdlib::to_string(effect));
@@ -113,7 +131,6 @@ void Planner::plan_step(const ir::Step& step, const StepContext& context) {
                                   "logic into a shell script the stage runs",
                                   std::nullopt});
         }
-        result.plan.steps.push_back(std::move(out));
         return;
     }
     if (active && (sig == nullptr || sig->support == stdlib::Support::unsupported)) {
@@ -126,9 +143,13 @@ void Planner::plan_step(const ir::Step& step, const StepContext& context) {
                 : fmt::format("stage '{}': ferry cannot run '{}' ({} plugin)", context.stage_name,
                               step.kind, sig->plugin));
     }
+    // ordered_json's object is a vector whose keys are const: growing it copies every member,
+    // so it is sized first.
+    out.params.get_ref<Json::object_t&>().reserve(step.params.size());
     for (const auto& p : step.params) {
         out.params[p.name] = value_json(p.value, *context.scope, active);
     }
+    out.defaults.get_ref<Json::object_t&>().reserve(step.defaults.size());
     for (const auto& d : step.defaults) {
         out.defaults[d.name] = d.groovy;
     }
@@ -142,7 +163,8 @@ void Planner::plan_step(const ir::Step& step, const StepContext& context) {
     } else {
         out.action = Action::skip;
     }
-    predict_cache(obs, result.plan.steps, out);
+    // The steps before this one (a push looks back for its build): all but `out`, the last.
+    predict_cache(obs, std::span<const PlanStep>(steps.data(), steps.size() - 1), out);
     if (out.summary.empty()) {
         for (const char* key : {"script", "message", "path", "file", "url", "text"}) {
             if (auto it = out.params.find(key); it != out.params.end()) {
@@ -152,17 +174,13 @@ void Planner::plan_step(const ir::Step& step, const StepContext& context) {
         }
     }
     if (step.body.empty() && step.branches.empty() && step.kind != "withCredentials") {
-        // A leaf (an empty withCredentials still checks its credential ids in bind_block).
-        result.plan.steps.push_back(std::move(out));
-        return;
+        return; // a leaf (an empty withCredentials still checks its credential ids in bind_block)
     }
     Scope body_scope;
     body_scope.parent = context.scope;
-    bind_block(*this, step, out, body_scope, active);
-    const std::string id = out.id;
-    result.plan.steps.push_back(std::move(out));
+    bind_block(*this, step, out, body_scope, active); // the last use of `out`
     StepContext inner = context;
-    inner.parent = id;
+    inner.parent = step.id;
     inner.scope = &body_scope;
     plan_steps(step.body, inner);
     for (const auto& branch : step.branches) {

@@ -16,10 +16,26 @@ std::string document_text(const Plan& plan, int indent) {
     return to_json(plan).dump(indent, ' ', false, Json::error_handler_t::replace);
 }
 
+/// write_json_text's pieces, joined.
+std::string streamed_text(const Plan& plan, int indent, std::size_t* pieces = nullptr) {
+    std::string text;
+    write_json_text(
+        plan,
+        [&](std::string_view piece) {
+            text += piece;
+            if (pieces != nullptr) {
+                ++*pieces;
+            }
+        },
+        indent);
+    return text;
+}
+
 void check_both_layouts(const Plan& plan) {
     for (const int indent : {-1, 0, 2, 4}) {
         INFO("indent " << indent);
         CHECK(to_json_text(plan, indent) == document_text(plan, indent));
+        CHECK(streamed_text(plan, indent) == document_text(plan, indent));
     }
 }
 
@@ -88,6 +104,23 @@ TEST_CASE("the JSON text equals the document's dump for real plans", "[plan][jso
             }
         }
     }
+}
+
+TEST_CASE("a plan larger than the stream's window arrives whole, in pieces", "[plan][json]") {
+    std::string text = "pipeline { agent any\n  stages {\n";
+    for (int i = 0; i < 200; ++i) {
+        text += "    stage('Stage " + std::to_string(i) + "') { steps { sh 'make part-" +
+                std::to_string(i) + " \\u00e9\\n' } }\n";
+    }
+    text += "  }\n}\n";
+    auto l = lower_text(text);
+    auto r = plan_text(*l, "test", plan_test::observations("main"));
+    std::size_t pieces = 0;
+    const std::string whole = to_json_text(r.plan, 2);
+    REQUIRE(whole.size() > 3 * 64 * 1024);
+    CHECK(streamed_text(r.plan, 2, &pieces) == whole);
+    CHECK(pieces > 3);
+    CHECK(whole == document_text(r.plan, 2));
 }
 
 TEST_CASE("the JSON text writes every kind of value as nlohmann does", "[plan][json]") {
