@@ -126,7 +126,8 @@ pass "S3: after the fix (node:10.7.0) run 2 passes: build, push 2-kiamol, deploy
 code401=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$FERRY_TEST_REGISTRY_CA" \
   "https://$FERRY_TEST_REGISTRY/v2/$PREFIX/bulletin-board/tags/list")
 [ "$code401" = 401 ] || fail "S2: an anonymous tag list got HTTP $code401, expected 401"
-tags_json | jq -e '.tags == ["2-kiamol"]' >/dev/null || fail "S2: the registry's tags are $(tags_json), expected only 2-kiamol"
+tags_json | jq -e '[.tags[] | select(startswith("ferry-build-") | not)] == ["2-kiamol"]' >/dev/null ||
+  fail "S2: the registry's tags are $(tags_json), expected 2-kiamol and the build evidence only"
 pass "S2: the registry holds $PREFIX/bulletin-board:2-kiamol (authenticated list), anonymous gets 401"
 record=$(find "$ws/.ferry/runs" -path '*/2/*' -name journal.ndjson | head -n1)
 [ -n "$record" ] || fail "S2: no run record for run 2 under $ws/.ferry/runs"
@@ -134,6 +135,11 @@ recorded=$(jq -r 'select(.type == "image.pushed") | .digest' "$record" | head -n
 D2=$(tag_digest 2-kiamol)
 [ -n "$recorded" ] && [ "$recorded" = "$D2" ] || fail "S2: ferry recorded digest '$recorded', skopeo says $D2"
 pass "S2: the digest in the run record equals skopeo's (${D2:0:19}…)"
+evidence=$(jq -r 'select(.type == "image.pushed") | .evidenceTag' "$record" | head -n1)
+[ "$(tags_json | jq '[.tags[] | select(startswith("ferry-build-"))] | length')" = 1 ] &&
+  [ "$(tag_digest "${evidence##*:}")" = "$D2" ] ||
+  fail "S2: expected one build evidence tag, ${evidence##*:} at $D2; the tags are $(tags_json)"
+pass "S2: the push left its build evidence (${evidence##*:}) on the same image"
 password=$(cat "$FERRY_TEST_REGISTRY_PASSWORD_FILE")
 [ ${#password} -ge 8 ] || fail "S2: the registry password file holds no password"
 secrets=("$password" "$(printf '%s' "$password" | base64 -w0)"
