@@ -8,7 +8,7 @@ namespace ferry::compiler {
 std::string build_evidence_tag(std::string_view key) {
     const auto colon = key.find(':');
     const auto hex = colon == std::string_view::npos ? key : key.substr(colon + 1);
-    return "ferry-build-" + std::string(hex);
+    return std::string(build_evidence_tag_prefix) + std::string(hex);
 }
 
 const TagObservation* Observations::tag(std::string_view reference) const {

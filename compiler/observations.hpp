@@ -98,6 +98,8 @@ struct BuildObservation {
     std::string evidence;
 };
 
+/// The prefix of build evidence tags (ferry's cache notes in a repository, not versions).
+inline constexpr std::string_view build_evidence_tag_prefix = "ferry-build-";
 /// The tag a push leaves in the image's repository as evidence of build key `sha256:<hex>`:
 /// `ferry-build-<hex>` (runtime/build_evidence.hpp writes and reads it).
 [[nodiscard]] std::string build_evidence_tag(std::string_view key);

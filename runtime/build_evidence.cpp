@@ -5,6 +5,7 @@
 #include "compiler/observations.hpp"
 #include "runtime/files.hpp"
 #include "runtime/image_build_hash.hpp"
+#include "runtime/probe_registry.hpp"
 
 #include <fmt/format.h>
 #include <fstream>
@@ -40,16 +41,13 @@ bool is_evidence_tag(std::string_view tag) {
     return tag.substr(0, evidence_tag_prefix.size()) == evidence_tag_prefix;
 }
 
-bool evidence_enabled(const compiler::EnvironmentConfig* config, std::string_view server) {
-    if (config == nullptr) {
+bool evidence_enabled(const compiler::EnvironmentConfig* config,
+                      const compiler::Environment* environment, const std::string& server) {
+    if (config == nullptr || environment == nullptr) {
         return false;
     }
-    for (const auto& registry : config->registries) {
-        if (registry.server == server) {
-            return registry.build_evidence;
-        }
-    }
-    return false;
+    const auto* registry = registry_for(*config, *environment, server);
+    return registry != nullptr && registry->build_evidence;
 }
 
 EvidenceLookup find_evidence(RegistryClient& client, std::string_view repository,

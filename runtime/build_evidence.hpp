@@ -11,6 +11,7 @@
 // push journals it like any tag, so a rolled-back run takes its evidence with it.
 
 #include "compiler/environment.hpp"
+#include "compiler/observations.hpp"
 #include "runtime/build_cache.hpp"
 #include "runtime/image_store.hpp"
 #include "runtime/registry_client.hpp"
@@ -23,7 +24,7 @@
 namespace ferry::runtime {
 
 /// The tag prefix of build evidence.
-inline constexpr std::string_view evidence_tag_prefix = "ferry-build-";
+inline constexpr std::string_view evidence_tag_prefix = compiler::build_evidence_tag_prefix;
 
 /// `ferry-build-<hex>` for build key `sha256:<hex>`.
 [[nodiscard]] std::string evidence_tag(std::string_view key);
@@ -33,7 +34,8 @@ inline constexpr std::string_view evidence_tag_prefix = "ferry-build-";
 /// Whether build evidence is written to and read from `server`: it must be one of ferry.yaml's
 /// registries (ferry leaves no tags in a registry nobody declared) with `buildEvidence` on.
 [[nodiscard]] bool evidence_enabled(const compiler::EnvironmentConfig* config,
-                                    std::string_view server);
+                                    const compiler::Environment* environment,
+                                    const std::string& server);
 
 /// What a repository says about a key's evidence tag.
 struct EvidenceLookup {

@@ -92,7 +92,7 @@ EvidenceProbe probe_evidence(const std::string& reference, const std::string& ke
                              const ProbeOptions& options, const Getenv& getenv, bool need_digest) {
     EvidenceProbe out;
     const auto ref = parse_image_reference(reference);
-    if (!ref || !evidence_enabled(options.config, ref->server)) {
+    if (!ref || !evidence_enabled(options.config, &environment, ref->server)) {
         return out;
     }
     out.enabled = true;

@@ -13,6 +13,8 @@ namespace {
 
 namespace c = ferry::compiler;
 
+} // namespace
+
 const c::Registry* registry_for(const c::EnvironmentConfig& config, const c::Environment& env,
                                 const std::string& server) {
     if (env.registry) {
@@ -27,6 +29,8 @@ const c::Registry* registry_for(const c::EnvironmentConfig& config, const c::Env
         });
     return it == config.registries.end() ? nullptr : &*it;
 }
+
+namespace {
 
 // The credential's value as registry auth; nullopt with an empty error means anonymous.
 std::optional<RegistryAuth> auth_from(const c::Credential& credential, const std::string& server,

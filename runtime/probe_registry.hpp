@@ -18,6 +18,12 @@ namespace ferry::runtime {
 /// The endpoint for `server`: the ferry.yaml registry of that server (the environment's own
 /// preferred) with its TLS settings and credentials, else anonymous with the system's CAs.
 /// An empty `error` means success; it names the credential that could not be read.
+/// The ferry.yaml registry for `server`: the environment's own when it is that server, else the
+/// first declared for it; null when ferry.yaml declares none.
+[[nodiscard]] const compiler::Registry* registry_for(const compiler::EnvironmentConfig& config,
+                                                     const compiler::Environment& env,
+                                                     const std::string& server);
+
 struct EndpointLookup {
     RegistryEndpoint endpoint;
     std::string error;

@@ -224,7 +224,8 @@ rt::RemoteBuild registry_evidence(const rt::StepContext& context, const std::str
                                   std::string_view key, rt::ImageStore& store) {
     rt::RemoteBuild out;
     const auto ref = rt::parse_image_reference(reference);
-    if (!ref || !rt::evidence_enabled(context.services.config, ref->server)) {
+    if (!ref ||
+        !rt::evidence_enabled(context.services.config, context.services.environment, ref->server)) {
         return out;
     }
     const auto where = fmt::format("{}/{}", ref->server, ref->repository);

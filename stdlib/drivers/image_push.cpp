@@ -117,7 +117,8 @@ Evidence leave_evidence(rt::StepContext& context, rt::RegistryClient& client,
     const auto built = rt::parse_image_reference(image.reference);
     if (image.build_key.empty() || !built || built->server != target.server ||
         built->repository != target.repository ||
-        !rt::evidence_enabled(context.services.config, target.server)) {
+        !rt::evidence_enabled(context.services.config, context.services.environment,
+                              target.server)) {
         return out;
     }
     const auto where = fmt::format("{}/{}", target.server, target.repository);
