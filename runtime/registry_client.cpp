@@ -1,6 +1,7 @@
 // RegistryClient: ping, manifests and tags (blobs and uploads are in registry_client_blobs.cpp).
-// One easy handle per request keeps the client simple, a share handle keeps connections and TLS
-// sessions alive between them; tokens are cached per scope for the client's life.
+// Each request borrows an easy handle from the process's pool (registry_client_pool.cpp), whose
+// connections stay open between requests and clients; tokens are cached per scope, and shared
+// with the process's later clients of the same registry and credentials.
 #include "runtime/registry_client_impl.hpp"
 
 namespace ferry::runtime {
@@ -49,7 +50,30 @@ ManifestResult RegistryClient::head_manifest(std::string_view repository,
 
 ManifestResult RegistryClient::get_manifest(std::string_view repository,
                                             std::string_view reference) {
-    return impl_->manifest("GET", repository, reference);
+    // A manifest is its digest too: one this process read (verified) with these credentials is
+    // not asked for again by digest (the plan's probe reads the base by tag, then the build
+    // step reads it by the digest the plan pinned). A tag is always asked.
+    auto& memory = registry_http::RegistryMemory::process();
+    const auto key = [&](std::string_view digest) {
+        return fmt::format("{}\n{}\nmanifest\n{}", impl_->identity, repository, digest);
+    };
+    if (reference.starts_with("sha256:")) {
+        if (auto remembered = memory.manifest(key(reference))) {
+            ManifestResult out;
+            out.ok = true;
+            out.status = 200;
+            out.digest = std::string(reference);
+            out.media_type = std::move(remembered->first);
+            out.body = std::move(remembered->second);
+            out.size = static_cast<long long>(out.body.size());
+            return out;
+        }
+    }
+    auto out = impl_->manifest("GET", repository, reference);
+    if (out.ok && out.digest.starts_with("sha256:")) {
+        memory.remember_manifest(key(out.digest), out.media_type, out.body);
+    }
+    return out;
 }
 
 TagsResult RegistryClient::list_tags(std::string_view repository) {
@@ -96,6 +120,15 @@ TagsResult RegistryClient::list_tags(std::string_view repository) {
 
 BlobResult RegistryClient::get_blob(std::string_view repository, std::string_view digest) {
     BlobResult out;
+    // A blob is its digest: one read (and verified) by this process with these credentials
+    // is not asked for again (the plan's probe reads the base's config, then the build).
+    const auto remembered = fmt::format("{}\n{}\n{}", impl_->identity, repository, digest);
+    if (auto body = registry_http::RegistryMemory::process().blob(remembered)) {
+        out.status = 200;
+        out.body = std::move(*body);
+        out.ok = true;
+        return out;
+    }
     const auto path = fmt::format("/v2/{}/blobs/{}", repository, digest);
     const auto what = fmt::format("GET {}", path);
     std::string auth_error;
@@ -115,6 +148,7 @@ BlobResult RegistryClient::get_blob(std::string_view repository, std::string_vie
     }
     out.body = r.body;
     out.ok = true;
+    registry_http::RegistryMemory::process().remember_blob(remembered, out.body);
     return out;
 }
 

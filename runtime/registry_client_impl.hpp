@@ -7,6 +7,7 @@
 #include "runtime/secret.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <cstdint>
@@ -17,6 +18,8 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
+#include <set>
+#include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
 #include <variant>
@@ -294,6 +297,100 @@ inline std::string status_text(long status) {
     }
 }
 
+// Sockets that outlive a request (in HandlePool) must not leak into the processes ferry starts.
+inline curl_socket_t open_socket(void*, curlsocktype, curl_sockaddr* address) {
+    return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
+/// libcurl easy handles kept for the whole process between requests, each with its live
+/// connections: the plan's probes and every step after them reuse one connection (and one TLS
+/// handshake) per registry instead of opening their own. A handle serves one request at a time
+/// (libcurl does not share connections between threads); TLS sessions and DNS answers are
+/// shared between all of them under locks, so a second connection resumes the first's session.
+class HandlePool {
+public:
+    static HandlePool& process();
+    /// An idle handle, preferably one that last talked to `host`, its options reset; or a new
+    /// one. nullptr when libcurl cannot make one.
+    CURL* take(const std::string& host);
+    /// Returns a handle after a request (its options reset, its connections kept).
+    void give_back(const std::string& host, CURL* handle);
+    [[nodiscard]] CURLSH* share() const { return share_; }
+
+    HandlePool(const HandlePool&) = delete;
+    HandlePool& operator=(const HandlePool&) = delete;
+
+private:
+    HandlePool();
+    ~HandlePool();
+    static void lock(CURL*, curl_lock_data data, curl_lock_access, void* self);
+    static void unlock(CURL*, curl_lock_data data, void* self);
+
+    std::mutex mutex_;
+    std::vector<std::pair<std::string, CURL*>> idle_; ///< last host, handle
+    CURLSH* share_ = nullptr;
+    std::array<std::mutex, CURL_LOCK_DATA_LAST> data_locks_;
+};
+
+/// One pooled handle for the length of a request.
+class PooledHandle {
+public:
+    explicit PooledHandle(std::string host)
+        : host_(std::move(host)), handle_(HandlePool::process().take(host_)) {}
+    PooledHandle(const PooledHandle&) = delete;
+    PooledHandle& operator=(const PooledHandle&) = delete;
+    ~PooledHandle() {
+        if (handle_ != nullptr) {
+            HandlePool::process().give_back(host_, handle_);
+        }
+    }
+    [[nodiscard]] CURL* get() const { return handle_; }
+
+private:
+    std::string host_;
+    CURL* handle_;
+};
+
+/// What registries asked of which credentials, remembered for the process so that each new
+/// client (a probe, then a step) does not repeat the challenge: that a registry wants Basic,
+/// the bearer tokens its token service gave for each scope, and the small verified blobs
+/// (image configs) read. Keyed by `identity`, a digest of the registry's host and the
+/// credentials used, so nothing obtained with one set of credentials serves another.
+class RegistryMemory {
+public:
+    static RegistryMemory& process();
+    /// Whether the registry asked these credentials for Basic: in this process, or (`note`,
+    /// a digest of the host and user name) in an earlier one, from a note in ferry's cache, so
+    /// a new process sends Basic at once instead of first being refused with a challenge.
+    [[nodiscard]] bool wants_basic(const std::string& identity, const std::string& note);
+    void remember_basic(const std::string& identity, const std::string& note);
+    /// A token given for `scope` recently enough to be still valid (tokens live a minute at
+    /// least, by the token specification); a refused one is forgotten by the caller.
+    [[nodiscard]] std::optional<Secret> token(const std::string& identity,
+                                              const std::string& scope);
+    void remember_token(const std::string& identity, const std::string& scope, const Secret& token);
+    void forget_token(const std::string& identity, const std::string& scope);
+    [[nodiscard]] std::optional<std::string> blob(const std::string& key);
+    void remember_blob(const std::string& key, const std::string& body);
+    /// A manifest read by GET, by its digest: its media type and body, verified when read.
+    [[nodiscard]] std::optional<std::pair<std::string, std::string>>
+    manifest(const std::string& key);
+    void remember_manifest(const std::string& key, const std::string& media_type,
+                           const std::string& body);
+
+private:
+    struct Token {
+        Secret value;
+        std::chrono::steady_clock::time_point obtained;
+    };
+    std::mutex mutex_;
+    std::set<std::string> basic_;
+    std::map<std::pair<std::string, std::string>, Token> tokens_;
+    std::map<std::string, std::string> blobs_;
+    std::map<std::string, std::pair<std::string, std::string>> manifests_;
+    std::size_t blob_bytes_ = 0; ///< blobs and manifests
+};
+
 } // namespace registry_http
 
 struct RegistryClient::Impl {
@@ -302,23 +399,50 @@ struct RegistryClient::Impl {
     std::string scheme = "https"; ///< http only for an insecure loopback registry without TLS
     bool basic_requested = false; ///< the registry challenged with Basic
     std::map<std::string, Secret> tokens; ///< bearer tokens by scope
-    CURLSH* share = nullptr; ///< connections, TLS sessions and DNS kept between requests
+    std::set<std::string> remembered;     ///< scopes whose token came from RegistryMemory
+    std::string identity;                 ///< the host and credentials, as RegistryMemory's key
+    std::string basic_note; ///< the host and user name, for the note that Basic is wanted
 
     explicit Impl(RegistryEndpoint e) : ep(std::move(e)) {
         registry_http::global_init();
         host = ep.server == "docker.io" ? "registry-1.docker.io" : ep.server;
-        share = curl_share_init();
-        if (share != nullptr) { // one thread uses a client at a time: no lock callbacks needed
-            curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
-            curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-            curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+        identity = identity_key();
+        if (has_password()) { // (no secret in it: the password is not part of the note's name)
+            basic_note =
+                content_digest(registry_http::lower(host) + '\0' + ep.auth->username.reveal())
+                    .substr(std::string_view("sha256:").size());
+            basic_requested =
+                registry_http::RegistryMemory::process().wants_basic(identity, basic_note);
         }
     }
     Impl(const Impl&) = delete;
     Impl& operator=(const Impl&) = delete;
-    ~Impl() {
-        if (share != nullptr) {
-            curl_share_cleanup(share);
+    ~Impl() = default;
+
+    // A digest of the host and every credential (never kept or shown as such).
+    [[nodiscard]] std::string identity_key() const {
+        std::string text = registry_http::lower(host);
+        const auto add = [&](const std::optional<Secret>& secret) {
+            text += '\0';
+            text += secret ? secret->reveal() : std::string();
+        };
+        if (ep.auth) {
+            add(ep.auth->username);
+            add(ep.auth->password);
+            add(ep.auth->identity_token);
+            add(ep.auth->registry_token);
+        }
+        return content_digest(text);
+    }
+
+    // A token another client of this process obtained for `scope` with the same credentials.
+    void adopt_remembered_token(const std::string& scope) {
+        if (scope.empty() || tokens.count(scope) != 0) {
+            return;
+        }
+        if (auto token = registry_http::RegistryMemory::process().token(identity, scope)) {
+            tokens.emplace(scope, std::move(*token));
+            remembered.insert(scope);
         }
     }
 
@@ -334,7 +458,9 @@ struct RegistryClient::Impl {
 
     registry_http::HttpResponse send_once(const registry_http::Request& req) const {
         registry_http::HttpResponse r;
-        CURL* curl = curl_easy_init();
+        const registry_http::PooledHandle handle(
+            registry_http::lower(registry_http::host_of(req.url)));
+        CURL* curl = handle.get();
         if (curl == nullptr) {
             r.code = CURLE_FAILED_INIT;
             r.curl_error = "cannot initialise libcurl";
@@ -357,9 +483,10 @@ struct RegistryClient::Impl {
         curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
         curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
         curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
-        if (share != nullptr) {
+        if (auto* share = registry_http::HandlePool::process().share(); share != nullptr) {
             curl_easy_setopt(curl, CURLOPT_SHARE, share);
         }
+        curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, registry_http::open_socket);
         if (req.streaming()) {
             // A layer may take longer than any fixed timeout: give up when it stalls instead.
             curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
@@ -434,8 +561,8 @@ struct RegistryClient::Impl {
         } else {
             r.curl_error = error[0] != '\0' ? error : curl_easy_strerror(r.code);
         }
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
         curl_slist_free_all(headers);
-        curl_easy_cleanup(curl);
         return r;
     }
 
@@ -565,6 +692,9 @@ struct RegistryClient::Impl {
         const bool absolute = target.rfind("http://", 0) == 0 || target.rfind("https://", 0) == 0;
         const bool own_host = !absolute || registry_http::lower(registry_http::host_of(target)) ==
                                                registry_http::lower(host);
+        if (own_host) {
+            adopt_remembered_token(scope);
+        }
         const auto authorised = [&]() {
             registry_http::Request r = req;
             r.url = absolute ? target : url(target);
@@ -591,9 +721,15 @@ struct RegistryClient::Impl {
                 return r;
             }
             basic_requested = true;
+            registry_http::RegistryMemory::process().remember_basic(identity, basic_note);
         } else if (challenge->scheme == "bearer") {
             if (tokens.count(scope) != 0) {
-                return r; // the token we had was refused
+                if (remembered.erase(scope) == 0) {
+                    return r; // the token we had was refused
+                }
+                // Another client's token, expired or revoked since: ask for a fresh one.
+                tokens.erase(scope);
+                registry_http::RegistryMemory::process().forget_token(identity, scope);
             }
             auto token = fetch_token(*challenge, scope);
             if (auto* error = std::get_if<std::string>(&token)) {
@@ -601,6 +737,7 @@ struct RegistryClient::Impl {
                 return r;
             }
             tokens[scope] = std::get<Secret>(std::move(token));
+            registry_http::RegistryMemory::process().remember_token(identity, scope, tokens[scope]);
         } else {
             return r;
         }

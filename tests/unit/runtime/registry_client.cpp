@@ -4,6 +4,7 @@
 
 #include "runtime/secret.hpp"
 #include "unit/runtime/registry_loopback.hpp"
+#include "unit/runtime/registry_replies.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -11,18 +12,11 @@ using namespace ferry::runtime;
 using ferry::testing::HttpReply;
 using ferry::testing::HttpRequest;
 using ferry::testing::LoopbackServer;
+using ferry::testing::manifest_body;
+using ferry::testing::manifest_reply;
+using ferry::testing::oci_type;
 
 namespace {
-
-const std::string manifest_body =
-    R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"})";
-const std::string oci_type = "application/vnd.oci.image.manifest.v1+json";
-
-HttpReply manifest_reply() {
-    return {200,
-            {{"Content-Type", oci_type}, {"Docker-Content-Digest", content_digest(manifest_body)}},
-            manifest_body};
-}
 
 HttpReply error_reply(int status, const std::string& code, const std::string& message) {
     return {status,
