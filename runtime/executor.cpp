@@ -207,9 +207,14 @@ std::optional<BuildResult> previous_run_result(const RunServices& services, cons
     if (services.state_dir.empty()) {
         return std::nullopt;
     }
-    for (const auto& run : list_runs(services.state_dir, job)) {
-        if (run.number != number && run.number < number && run.result) {
-            return run.result->result;
+    // Newest first: only the runs down to the first with a result are read.
+    for (const auto& run : list_run_dirs(services.state_dir, job)) {
+        if (run.number >= number) {
+            continue;
+        }
+        std::string error;
+        if (const auto result = read_result(run.dir, error)) {
+            return result->result;
         }
     }
     return std::nullopt;

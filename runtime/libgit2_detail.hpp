@@ -12,13 +12,23 @@
 
 namespace ferry::runtime::detail {
 
-/// libgit2's global state, reference-counted by the library itself: hold one per operation.
+/// libgit2's global state, set up on the first use in the process and kept until it exits:
+/// hold one per operation. (Its set-up parses the system's CA bundle, a few milliseconds with
+/// Debian's mbedTLS build, so an init/shutdown pair per operation paid that each time.)
 class Libgit2 {
 public:
-    Libgit2() { git_libgit2_init(); }
+    Libgit2() { static const ProcessState state; }
     Libgit2(const Libgit2&) = delete;
     Libgit2& operator=(const Libgit2&) = delete;
-    ~Libgit2() { git_libgit2_shutdown(); }
+    ~Libgit2() = default;
+
+private:
+    struct ProcessState {
+        ProcessState() { git_libgit2_init(); }
+        ProcessState(const ProcessState&) = delete;
+        ProcessState& operator=(const ProcessState&) = delete;
+        ~ProcessState() { git_libgit2_shutdown(); }
+    };
 };
 
 template <typename T, void (*Free)(T*)>

@@ -1,6 +1,7 @@
-// Writing a run record: the journal (each record one write() and an fsync, so a crash leaves at
-// most a torn last line), step logs (one write() per line, no fsync: they are for people, and a
-// step printing a gigabyte must not wait on the disk per line), artifacts and result.json.
+// Writing a run record: the journal (each record one write(), synced from the first effect on,
+// so a crash leaves at most a torn last line), step logs (one write() per line, no fsync: they are
+// for people, and a step printing a gigabyte must not wait on the disk per line), artifacts and
+// result.json.
 #include "runtime/run_record.hpp"
 
 #include "runtime/files.hpp"
@@ -218,8 +219,12 @@ public:
         // written (the page cache outlives it), and the next synced record (an effect, the
         // commit, a rollback, run.finished) makes them durable with it, since fsync flushes
         // the whole file. A power loss may lose the last few of them, never an effect.
+        // Before the first effect nothing is synced at all: a journal without effects is never
+        // unfinished (transaction.hpp), so no record of it guards a change; the first effect
+        // makes the header, the directory entries and everything before it durable at once.
+        has_effects_ = has_effects_ || line["type"] == "effect";
         if (!write_all(journal_fd_, text) ||
-            (!is_progress_record(line) && ::fsync(journal_fd_) != 0)) {
+            (has_effects_ && !is_progress_record(line) && !make_durable())) {
             return fmt::format("{}: cannot append to the journal: {}",
                                (dir_ / detail::journal_file).string(), errno_text());
         }
@@ -252,17 +257,37 @@ public:
                               2, ' ', false, nlohmann::json::error_handler_t::replace) +
                           "\n";
         auto error = write_atomically(dir_ / detail::result_file, text);
-        if (error.empty()) {
+        const std::lock_guard lock(mutex_);
+        if (error.empty() && has_effects_) { // a run that changed nothing needs no durable end
             (void)fsync_dir(dir_);
         }
         return error;
     }
 
+    /// Whether the journal holds an effect already (an opened journal: any of its records).
+    void set_has_effects(bool value) { has_effects_ = value; }
+
 private:
+    // Syncs the journal; the first time, also the directory entries that make it findable.
+    bool make_durable() {
+        if (::fsync(journal_fd_) != 0) {
+            return false;
+        }
+        if (!entries_durable_) {
+            if (!fsync_dir(dir_) || !fsync_dir(dir_.parent_path())) {
+                return false;
+            }
+            entries_durable_ = true;
+        }
+        return true;
+    }
+
     fs::path dir_;
     RunHeader header_;
     int journal_fd_;
     long long seq_;
+    bool has_effects_ = false;
+    bool entries_durable_ = false;
     std::mutex mutex_;
     std::map<std::string, std::unique_ptr<FileStepLog>, std::less<>> logs_;
 };
@@ -321,7 +346,8 @@ std::unique_ptr<RunRecord> RunRecord::create(const fs::path& state_dir, const Ru
     const auto line =
         detail::header_json(header).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
         "\n";
-    if (!write_all(fd, line) || ::fsync(fd) != 0 || !fsync_dir(dir) || !fsync_dir(parent)) {
+    // Not synced here: the first effect syncs the header and the directories with it (append).
+    if (!write_all(fd, line)) {
         error = fmt::format("cannot write {}: {}", journal.string(), errno_text());
         ::close(fd);
         return nullptr;
@@ -357,12 +383,17 @@ std::unique_ptr<RunRecord> RunRecord::open(const fs::path& dir, std::string& err
         }
     }
     long long seq = 0;
+    bool effects = false;
     for (const auto& record : read.records) {
         if (const auto s = record.find("seq"); s != record.end() && s->is_number_integer()) {
             seq = std::max(seq, s->get<long long>());
         }
+        const auto type = record.find("type");
+        effects = effects || (type != record.end() && *type == "effect");
     }
-    return std::make_unique<FileRunRecord>(dir, *read.header, fd, seq);
+    auto opened = std::make_unique<FileRunRecord>(dir, *read.header, fd, seq);
+    opened->set_has_effects(effects);
+    return opened;
 }
 
 } // namespace ferry::runtime

@@ -94,6 +94,22 @@ struct RunSummary {
     std::string error;                     ///< what is wrong with the record, if anything
 };
 
+/// A run's directory, found without reading anything in it.
+struct RunDir {
+    std::string pipeline; ///< from the directory's name (the header may spell it otherwise)
+    long long number = 0;
+    std::filesystem::path dir;
+};
+
+/// The run directories of `pipeline` (every pipeline when empty, pipelines by name) under
+/// `state_dir`, each pipeline's newest first. Readers that want only some runs (the newest
+/// finished one, those with effects) start here and read just those.
+[[nodiscard]] std::vector<RunDir> list_run_dirs(const std::filesystem::path& state_dir,
+                                                std::string_view pipeline);
+
+/// A run as listed: its header and result read (the header from the journal's first line).
+[[nodiscard]] RunSummary summarise_run(const RunDir& run);
+
 /// Every run of `pipeline` (every pipeline when empty) under `state_dir`, newest first.
 [[nodiscard]] std::vector<RunSummary> list_runs(const std::filesystem::path& state_dir,
                                                 std::string_view pipeline);

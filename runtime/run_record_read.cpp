@@ -70,49 +70,29 @@ std::optional<RunHeader> read_header(const fs::path& run_dir, std::string& error
     return detail::parse_header_line(line, path, error);
 }
 
-RunSummary summarise(const std::string& pipeline, long long number, const fs::path& dir) {
-    RunSummary run;
-    run.pipeline = pipeline;
-    run.number = number;
-    run.dir = dir;
-    run.header = read_header(dir, run.error);
-    if (run.header && !run.header->pipeline.empty()) {
-        run.pipeline = run.header->pipeline;
-    }
-    std::error_code ec;
-    if (fs::exists(dir / detail::result_file, ec)) {
-        std::string error;
-        run.result = read_result(dir, error);
-        if (!error.empty() && run.error.empty()) {
-            run.error = std::move(error);
-        }
-    }
-    return run;
-}
-
-void list_pipeline(const fs::path& pipeline_dir, std::vector<RunSummary>& out) {
+void list_pipeline(const fs::path& pipeline_dir, std::vector<RunDir>& out) {
     const auto pipeline = from_path_segment(pipeline_dir.filename().string());
     std::error_code ec;
-    std::vector<RunSummary> runs;
+    std::vector<RunDir> runs;
     for (fs::directory_iterator it(pipeline_dir, ec), end; !ec && it != end; it.increment(ec)) {
         std::error_code type_ec;
         if (!it->is_directory(type_ec)) {
             continue;
         }
         if (const auto number = run_number(it->path().filename().string())) {
-            runs.push_back(summarise(pipeline, *number, it->path()));
+            runs.push_back({pipeline, *number, it->path()});
         }
     }
     std::sort(runs.begin(), runs.end(),
-              [](const RunSummary& a, const RunSummary& b) { return a.number > b.number; });
+              [](const RunDir& a, const RunDir& b) { return a.number > b.number; });
     out.insert(out.end(), std::make_move_iterator(runs.begin()),
                std::make_move_iterator(runs.end()));
 }
 
 } // namespace
 
-std::vector<RunSummary> list_runs(const fs::path& state_dir, std::string_view pipeline) {
-    std::vector<RunSummary> out;
+std::vector<RunDir> list_run_dirs(const fs::path& state_dir, std::string_view pipeline) {
+    std::vector<RunDir> out;
     std::error_code ec;
     if (!pipeline.empty()) {
         const auto dir = runs_dir(state_dir, pipeline);
@@ -132,6 +112,34 @@ std::vector<RunSummary> list_runs(const fs::path& state_dir, std::string_view pi
     std::sort(pipelines.begin(), pipelines.end());
     for (const auto& dir : pipelines) {
         list_pipeline(dir, out);
+    }
+    return out;
+}
+
+RunSummary summarise_run(const RunDir& dir) {
+    RunSummary run;
+    run.pipeline = dir.pipeline;
+    run.number = dir.number;
+    run.dir = dir.dir;
+    run.header = read_header(dir.dir, run.error);
+    if (run.header && !run.header->pipeline.empty()) {
+        run.pipeline = run.header->pipeline;
+    }
+    std::error_code ec;
+    if (fs::exists(dir.dir / detail::result_file, ec)) {
+        std::string error;
+        run.result = read_result(dir.dir, error);
+        if (!error.empty() && run.error.empty()) {
+            run.error = std::move(error);
+        }
+    }
+    return run;
+}
+
+std::vector<RunSummary> list_runs(const fs::path& state_dir, std::string_view pipeline) {
+    std::vector<RunSummary> out;
+    for (const auto& dir : list_run_dirs(state_dir, pipeline)) {
+        out.push_back(summarise_run(dir));
     }
     return out;
 }

@@ -1,8 +1,12 @@
 #include "runtime/transaction.hpp"
 
+#include "runtime/run_record_format.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 namespace ferry::runtime {
 
@@ -26,6 +30,20 @@ std::set<std::string> compensated_ids(const JournalRead& journal) {
         }
     }
     return ids;
+}
+
+// Whether a journal's bytes may hold an `effect` record. ferry writes the type as the plain
+// word; a journal edited by hand might spell it with JSON escapes, so one holding a backslash
+// is read in full too. An unreadable journal is read in full, so its error is reported.
+bool may_hold_effects(const std::filesystem::path& run_dir) {
+    std::ifstream in(run_dir / detail::journal_file, std::ios::binary);
+    if (!in) {
+        return true;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    const auto bytes = std::move(text).str();
+    return bytes.find("effect") != std::string::npos || bytes.find('\\') != std::string::npos;
 }
 
 } // namespace
@@ -142,13 +160,17 @@ RollbackReport roll_back(const JournalRead& journal, const CompensatorTable& com
 
 std::vector<RunSummary> unfinished_runs(const std::filesystem::path& state_dir,
                                         std::string_view environment) {
+    // Every `ferry run` asks this over all the runs kept: each journal is read as bytes and
+    // parsed only when it may hold an effect, since one without is never unfinished.
     std::vector<RunSummary> out;
-    for (auto& run : list_runs(state_dir, "")) {
-        if (!run.header || (!environment.empty() && run.header->environment != environment)) {
+    for (const auto& run : list_run_dirs(state_dir, "")) {
+        if (!may_hold_effects(run.dir)) {
             continue;
         }
-        if (journal_state(read_journal(run.dir)) == JournalState::unfinished) {
-            out.push_back(std::move(run));
+        const auto journal = read_journal(run.dir);
+        if (journal.header && (environment.empty() || journal.header->environment == environment) &&
+            journal_state(journal) == JournalState::unfinished) {
+            out.push_back(summarise_run(run));
         }
     }
     std::reverse(out.begin(), out.end());
