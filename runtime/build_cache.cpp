@@ -86,7 +86,8 @@ StatCache StatCache::load(const fs::path& cache_root, const fs::path& context) {
         return out;
     }
     for (const auto& [path, stamp] : (*json)["entries"].items()) {
-        if (!stamp.is_array() || stamp.size() != 4) {
+        if (!stamp.is_array() || stamp.size() != 4 || path.starts_with('/')) {
+            // (an absolute path is a stamp from before they were kept by context path)
             continue;
         }
         out.stamps_[path] = Stamp{stamp[0].get<std::uintmax_t>(), stamp[1].get<std::int64_t>(),
@@ -96,7 +97,9 @@ StatCache StatCache::load(const fs::path& cache_root, const fs::path& context) {
 }
 
 std::optional<std::string> StatCache::digest(const ContextEntry& entry, std::string& error) {
-    const auto key = entry.source.string();
+    // Kept by the path inside the context (the file is per context already): the plan's probe
+    // and the build step may spell the context's directory differently (`ws/./ctx`, `ws/ctx`).
+    const auto& key = entry.path;
     if (const auto it = stamps_.find(key); it != stamps_.end() && it->second.size == entry.size &&
                                            it->second.mtime_ns == entry.mtime_ns &&
                                            it->second.inode == entry.inode) {
