@@ -259,6 +259,21 @@ std::optional<StoredManifest> read_stored_manifest(const ImageStore& store, std:
     return out;
 }
 
+std::optional<std::map<std::string, std::string, std::less<>>>
+current_tags(RegistryClient& client, const std::string& repository,
+             const std::vector<std::string>& tags, std::string& error) {
+    std::map<std::string, std::string, std::less<>> out;
+    for (const auto& tag : tags) {
+        const auto now = client.head_manifest(repository, tag);
+        if (!now.ok && !now.not_found) {
+            error = now.error;
+            return std::nullopt;
+        }
+        out[tag] = now.ok ? now.digest : std::string();
+    }
+    return out;
+}
+
 PushReport push_image(ImageStore& store, std::string_view manifest_digest, RegistryClient& client,
                       const std::string& server, const std::string& repository,
                       const std::vector<std::string>& tags, const PushOptions& options) {
@@ -272,21 +287,27 @@ PushReport push_image(ImageStore& store, std::string_view manifest_digest, Regis
     for (const auto& blob : manifest->blobs) {
         report.size += blob.size;
     }
-    if (const auto ping = client.ping(); !ping.ok) {
-        report.error = ping.error; // unreachable or credentials refused: nothing is sent
-        return report;
+    const bool asked = !tags.empty() && std::all_of(tags.begin(), tags.end(), [&](const auto& t) {
+        return options.tags_now.contains(t);
+    });
+    if (!asked) {
+        if (const auto ping = client.ping(); !ping.ok) {
+            report.error = ping.error; // unreachable or credentials refused: nothing is sent
+            return report;
+        }
     }
     Pusher pusher{store, client, server, repository, options, report, report.digest};
     std::vector<TagMove> pending;
     for (const auto& tag : tags) {
         TagMove move{
             fmt::format("{}/{}:{}", server, repository, tag), repository, tag, {}, report.digest};
-        const auto now = client.head_manifest(repository, tag);
-        if (!now.ok && !now.not_found) {
-            report.error = now.error;
+        if (const auto known = options.tags_now.find(tag); known != options.tags_now.end()) {
+            move.before = known->second;
+        } else if (auto now = current_tags(client, repository, {tag}, report.error)) {
+            move.before = (*now)[tag];
+        } else {
             return report;
         }
-        move.before = now.ok ? now.digest : std::string();
         report.tagged.push_back(move.reference);
         if (move.before != move.after) {
             pending.push_back(std::move(move));

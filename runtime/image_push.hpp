@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,7 +38,18 @@ struct PushOptions {
     std::function<std::string(const TagMove&)> before_tag_move;
     /// Progress for people (one line per blob and tag).
     std::function<void(std::string_view)> log;
+    /// What each tag named when the caller asked the registry just before (a digest, or empty
+    /// when the tag was absent), with the same client: those tags are not asked again, and when
+    /// every tag is here the registry has already accepted the credentials, so there is no
+    /// ping either. A tag not in it is asked.
+    std::map<std::string, std::string, std::less<>> tags_now;
 };
+
+/// What each of `tags` names in `repository` now (a digest, or empty when absent); nullopt
+/// with `error` when the registry cannot be asked (unreachable, credentials refused).
+[[nodiscard]] std::optional<std::map<std::string, std::string, std::less<>>>
+current_tags(RegistryClient& client, const std::string& repository,
+             const std::vector<std::string>& tags, std::string& error);
 
 /// What a push did, for events, the step's value and tests.
 struct PushReport {

@@ -182,15 +182,17 @@ nlohmann::json report_json(const rt::PushReport& report, const std::string& refe
 
 // A tag names one build: moving it to other content is refused before anything is sent,
 // unless the step says `overwrite: true`. Empty when every tag is absent or already there.
-std::string tag_reuse_error(rt::RegistryClient& client, const rt::ImageReference& target,
-                            const std::vector<std::string>& tags, const std::string& digest) {
+std::string tag_reuse_error(const rt::ImageReference& target, const std::vector<std::string>& tags,
+                            const std::map<std::string, std::string, std::less<>>& now,
+                            const std::string& digest) {
     for (const auto& tag : tags) {
-        const auto head = client.head_manifest(target.repository, tag);
-        if (head.ok && !head.digest.empty() && head.digest != digest) {
+        const auto it = now.find(tag);
+        const auto& named = it != now.end() ? it->second : digest;
+        if (!named.empty() && named != digest) {
             return fmt::format("pushImage: {}/{}:{} already names other content ({}), not this "
                                "build's {}; a tag is not reused for different content (use a "
                                "new tag, or `overwrite: true` to move it); nothing was pushed",
-                               target.server, target.repository, tag, head.digest, digest);
+                               target.server, target.repository, tag, named, digest);
         }
     }
     return {};
@@ -255,14 +257,19 @@ rt::StepOutcome push_image(rt::StepContext& context) {
         return detail::failure(fmt::format("pushImage: {}", error));
     }
     rt::RegistryClient client(std::move(*endpoint));
+    // The tags are asked once: for the reuse check here and for the push's own comparison.
+    auto now = rt::current_tags(client, target->repository, tags, error);
+    if (!now) {
+        return detail::failure(fmt::format("pushImage: {}", error));
+    }
     if (!detail::bool_param(context, "overwrite", false)) {
-        if (auto refused = tag_reuse_error(client, *target, tags, image->digest);
-            !refused.empty()) {
+        if (auto refused = tag_reuse_error(*target, tags, *now, image->digest); !refused.empty()) {
             return detail::failure(refused);
         }
     }
     TagJournal journal(context);
     rt::PushOptions options;
+    options.tags_now = std::move(*now);
     options.client_for = [&](const std::string& server, std::string& why) {
         auto other = endpoint_for(context, server, why);
         return other ? std::make_unique<rt::RegistryClient>(std::move(*other)) : nullptr;

@@ -207,6 +207,58 @@ TEST_CASE("push: blobs first, the manifest last, then a rerun sends nothing", "[
     }
 }
 
+TEST_CASE("push: tags the caller asked just before are not asked again, and need no ping",
+          "[push]") {
+    Fixture f;
+    const auto digest = f.manifest({{f.layer, 3000}});
+    auto client = f.client();
+    REQUIRE(push_image(f.store, digest, client, f.server.address(), "app", {"1"}).ok());
+    std::string error;
+    const auto now = current_tags(client, "app", {"1", "2"}, error);
+    REQUIRE(now);
+    CHECK(now->at("1") == digest);
+    CHECK(now->at("2").empty()); // absent
+
+    std::vector<TagMove> journal;
+    PushOptions options;
+    options.tags_now = *now;
+    options.before_tag_move = [&](const TagMove& m) {
+        journal.push_back(m);
+        return std::string();
+    };
+    const auto before = f.server.requests().size();
+    const auto report =
+        push_image(f.store, digest, client, f.server.address(), "app", {"1", "2"}, options);
+    INFO(report.error);
+    REQUIRE(report.ok());
+    REQUIRE(journal.size() == 1); // only tag 2 moved, from absent
+    CHECK(journal[0].tag == "2");
+    CHECK(journal[0].before.empty());
+    const auto requests = f.server.requests();
+    for (auto i = before; i < requests.size(); ++i) {
+        INFO(requests[i].method << " " << requests[i].target);
+        CHECK(requests[i].target != "/v2/");                                 // no ping
+        CHECK(requests[i].target.find("/manifests/1") == std::string::npos); // tag 1 not asked
+    }
+
+    SECTION("a tag not among them is asked, after a ping") {
+        PushOptions partial;
+        partial.tags_now = {{"1", digest}};
+        const auto mark = f.server.requests().size();
+        REQUIRE(push_image(f.store, digest, client, f.server.address(), "app", {"1", "3"}, partial)
+                    .ok());
+        const auto later = f.server.requests();
+        const auto asked = [&](const std::string& method, const std::string& target) {
+            return std::any_of(
+                later.begin() + static_cast<std::ptrdiff_t>(mark), later.end(),
+                [&](const auto& r) { return r.method == method && r.target == target; });
+        };
+        CHECK(asked("GET", "/v2/"));
+        CHECK(asked("HEAD", "/v2/app/manifests/3"));
+        CHECK_FALSE(asked("HEAD", "/v2/app/manifests/1"));
+    }
+}
+
 TEST_CASE("push: a new tag on a pushed image sends no blob; a moved tag reports its previous "
           "digest",
           "[push]") {
