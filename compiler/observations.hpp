@@ -96,6 +96,9 @@ struct BuildObservation {
     /// The build's evidence tag in its repository: present, absent, off (not kept for this
     /// registry), or empty when not known (--offline, an error).
     std::string evidence;
+    /// A native build's base image as keyed: its platform manifest digest (`sha256:…`), which
+    /// the run then builds on, so that the plan and the run use the same base.
+    std::string base_digest;
 };
 
 /// The prefix of build evidence tags (ferry's cache notes in a repository, not versions).

@@ -52,6 +52,9 @@ struct PlanCache {
     std::string status; ///< hit, miss, unknown, uncacheable
     std::string key;
     std::string reason;
+    /// buildImage with a registry base, probed: the base's manifest digest the key was computed
+    /// with. The run builds on exactly that image (it does not ask the base's tag again).
+    std::string base = {};
 };
 
 struct PlanEffect {

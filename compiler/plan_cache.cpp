@@ -90,7 +90,7 @@ PlanCache predict_build(const Observations& obs, const PlanStep& step) {
     if (seen->known != Known::yes) {
         return unknown(seen->reason);
     }
-    return {seen->hit ? "hit" : "miss", seen->key, seen->explanation};
+    return {seen->hit ? "hit" : "miss", seen->key, seen->explanation, seen->base_digest};
 }
 
 PlanCache predict_push(const Observations& obs, std::span<const PlanStep> earlier,

@@ -64,6 +64,9 @@ Json step_json(const PlanStep& s) {
     out["target"] = target_json(s.target);
     out["image"] = s.image ? Json(*s.image) : Json(nullptr);
     out["cache"] = {{"status", s.cache.status}, {"key", s.cache.key}, {"reason", s.cache.reason}};
+    if (!s.cache.base.empty()) {
+        out["cache"]["base"] = s.cache.base;
+    }
     out["effects"] = std::move(effects);
     out["may_affect"] = s.may_affect;
     out["summary"] = s.summary;
@@ -96,7 +99,7 @@ PlanStep step_from(const nlohmann::json& j) {
     }
     if (j.contains("cache")) {
         s.cache = {j["cache"].value("status", ""), j["cache"].value("key", ""),
-                   j["cache"].value("reason", "")};
+                   j["cache"].value("reason", ""), j["cache"].value("base", "")};
     }
     for (const auto& e : j.value("effects", nlohmann::json::array())) {
         s.effects.push_back({e.value("kind", ""), e.value("target", ""), e.value("before", ""),
@@ -545,6 +548,9 @@ void write_step(JsonWriter& w, const PlanStep& s) {
     member("status", s.cache.status);
     member("key", s.cache.key);
     member("reason", s.cache.reason);
+    if (!s.cache.base.empty()) {
+        member("base", s.cache.base);
+    }
     w.end_object();
     w.key("effects");
     w.begin_array();

@@ -160,8 +160,28 @@ std::vector<std::string> nearest_tags(std::string_view wanted, std::vector<std::
     return out;
 }
 
+bool read_base_config(BaseImage& image, BaseImageSource& source, std::string& error) {
+    if (image.scratch || image.config_read) {
+        return true;
+    }
+    const auto config_digest =
+        image.manifest.value("config", nlohmann::json::object()).value("digest", std::string());
+    const auto config_bytes = source.blob(image.repository, config_digest, error);
+    if (!config_bytes) {
+        return false;
+    }
+    auto config =
+        parse_body(*config_bytes, fmt::format("the config of {}", image.reference), error);
+    if (!config) {
+        return false;
+    }
+    image.config = std::move(*config);
+    image.config_read = true;
+    return true;
+}
+
 BaseLookup resolve_base(const ImageReference& reference, BaseImageSource& source,
-                        std::string_view architecture) {
+                        std::string_view architecture, BaseParts parts) {
     BaseLookup out;
     const auto wanted = reference.digest.empty() ? reference.tag : reference.digest;
     auto top = source.manifest(reference.repository, wanted);
@@ -215,18 +235,10 @@ BaseLookup resolve_base(const ImageReference& reference, BaseImageSource& source
                                 reference.str());
         return out;
     }
-    const auto config_digest = (*body)["config"].value("digest", "");
-    const auto config_bytes = source.blob(reference.repository, config_digest, out.error);
-    if (!config_bytes) {
-        return out;
-    }
-    auto config =
-        parse_body(*config_bytes, fmt::format("the config of {}", reference.str()), out.error);
-    if (!config) {
-        return out;
-    }
     image.manifest = std::move(*body);
-    image.config = std::move(*config);
+    if (parts == BaseParts::with_config && !read_base_config(image, source, out.error)) {
+        return out;
+    }
     out.image = std::move(image);
     return out;
 }

@@ -35,6 +35,7 @@ struct BaseImage {
     std::string manifest_digest; ///< the platform image manifest's digest (the cache input)
     nlohmann::json manifest = nlohmann::json::object();
     nlohmann::json config = nlohmann::json::object();
+    bool config_read = false; ///< `config` holds the base's config (resolved with it)
 };
 
 struct BaseLookup {
@@ -47,9 +48,17 @@ struct BaseLookup {
 [[nodiscard]] std::string host_os();
 [[nodiscard]] std::string host_architecture();
 
+/// What resolve_base reads: the platform manifest (all a build key needs), or its config too
+/// (what a build needs).
+enum class BaseParts { manifest, with_config };
+
 /// Resolves `reference` (already a full reference) for linux/`architecture`.
 [[nodiscard]] BaseLookup resolve_base(const ImageReference& reference, BaseImageSource& source,
-                                      std::string_view architecture = host_architecture());
+                                      std::string_view architecture = host_architecture(),
+                                      BaseParts parts = BaseParts::with_config);
+
+/// Reads the config of a base resolved without it; false with `error` when it cannot be read.
+[[nodiscard]] bool read_base_config(BaseImage& image, BaseImageSource& source, std::string& error);
 
 /// `tags` ordered nearest to `wanted` first: version-like tags by their first differing number
 /// (10.6.0 → 10.5.0 and 10.7.0 before 10.4.0 and 9.6.0), others by edit distance.

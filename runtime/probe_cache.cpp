@@ -69,7 +69,8 @@ std::optional<std::string> resolve_digest(const std::string& full,
         return std::nullopt;
     }
     RegistryBaseSource source(*client);
-    auto base_image = resolve_base(*reference, source);
+    // The platform manifest's digest is all the key needs: the config is read by the build.
+    auto base_image = resolve_base(*reference, source, host_architecture(), BaseParts::manifest);
     if (!base_image.image) {
         error = base_image.error;
         return std::nullopt;
@@ -226,6 +227,9 @@ c::BuildObservation probe_build(const c::ProbeRequests::Build& request, const fs
     }
     out.known = c::Known::yes;
     out.key = keyed->key;
+    if (keying.kind == "native" && keying.base_digest.starts_with("sha256:")) {
+        out.base_digest = keying.base_digest;
+    }
     if (getenv("FERRY_NO_CACHE").value_or("") == "1") {
         out.explanation = "caching is off (--no-cache)";
         return out;

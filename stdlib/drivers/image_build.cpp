@@ -94,15 +94,20 @@ std::variant<rt::RegistryEndpoint, Failure> endpoint_for(const rt::StepContext& 
     return std::move(lookup.endpoint);
 }
 
+// `pinned`: the platform manifest digest the plan keyed this base with, built on as planned.
 std::variant<rt::BaseImage, Failure> resolve_base_image(const rt::StepContext& context,
-                                                        const std::string& base) {
+                                                        const std::string& base,
+                                                        const std::string& pinned = {}) {
     if (base == "scratch") {
         return rt::BaseImage{};
     }
     const auto full = compiler::resolve_image(base, detail::environment_registry(context.services));
-    const auto reference = rt::parse_image_reference(full);
+    auto reference = rt::parse_image_reference(full);
     if (!reference) {
         return Failure{fmt::format("buildImage: base {} is not an image reference", base)};
+    }
+    if (reference->digest.empty() && !pinned.empty()) {
+        reference->digest = pinned;
     }
     auto endpoint = endpoint_for(context, reference->server);
     if (auto* failure = std::get_if<Failure>(&endpoint)) {
@@ -110,11 +115,31 @@ std::variant<rt::BaseImage, Failure> resolve_base_image(const rt::StepContext& c
     }
     rt::RegistryClient client(std::move(std::get<rt::RegistryEndpoint>(endpoint)));
     rt::RegistryBaseSource source(client);
-    auto lookup = rt::resolve_base(*reference, source);
+    // The manifest only: a cache hit needs no more; a build reads the config (base_config).
+    auto lookup =
+        rt::resolve_base(*reference, source, rt::host_architecture(), rt::BaseParts::manifest);
     if (!lookup.image) {
         return Failure{lookup.error};
     }
     return std::move(*lookup.image);
+}
+
+// The base's config, read when the image is built (not for a cache hit).
+std::optional<Failure> base_config(const rt::StepContext& context, rt::BaseImage& base) {
+    if (base.scratch || base.config_read) {
+        return std::nullopt;
+    }
+    auto endpoint = endpoint_for(context, base.server);
+    if (auto* failure = std::get_if<Failure>(&endpoint)) {
+        return *failure;
+    }
+    rt::RegistryClient client(std::move(std::get<rt::RegistryEndpoint>(endpoint)));
+    rt::RegistryBaseSource source(client);
+    std::string error;
+    if (!rt::read_base_config(base, source, error)) {
+        return Failure{error};
+    }
+    return std::nullopt;
 }
 
 struct Prepared {
@@ -303,7 +328,13 @@ rt::StepOutcome build_image(rt::StepContext& context) {
 
     std::optional<rt::BaseImage> base;
     if (!dockerfile) { // the base first: a missing tag fails before any work
-        auto resolved = resolve_base_image(context, *base_name);
+        // The plan's probe resolved this base moments ago (or a saved plan did): the build uses
+        // the digest it keyed, so that plan and run agree, unless the base was not planned as is.
+        const auto planned = context.step.params.find("base");
+        const bool as_planned = planned != context.step.params.end() && planned->is_string() &&
+                                planned->get<std::string>() == *base_name;
+        auto resolved =
+            resolve_base_image(context, *base_name, as_planned ? context.step.cache.base : "");
         if (auto* failure = std::get_if<Failure>(&resolved)) {
             return detail::failure(failure->message);
         }
@@ -355,6 +386,11 @@ rt::StepOutcome build_image(rt::StepContext& context) {
         }
     }
     if (!built) {
+        if (base) {
+            if (auto failure = base_config(context, *base)) {
+                return detail::failure(failure->message);
+            }
+        }
         auto result = base ? run_native(context, *base, std::move(prep.listing), store)
                            : run_buildah(context, context_dir, reference, store, cache);
         if (auto* failure = std::get_if<Failure>(&result)) {

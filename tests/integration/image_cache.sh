@@ -115,8 +115,19 @@ plan_json same
 [ "$(predicted same buildImage)/$(predicted same pushImage)" = hit/hit ] ||
   fail "unchanged: plan said $(predicted same buildImage)/$(predicted same pushImage): $(reason same buildImage) / $(reason same pushImage)"
 pass "unchanged: the plan says HIT for both steps"
+# The plan pins the base it keyed (the platform manifest's digest, as skopeo sees it), and the
+# run builds on that pin: its probe asks the base's tag once, the build step not again, and a
+# hit reads no blob (the base's config is read only to build).
+BASE_DIGEST=$(registry_digest "${FERRY_TEST_BASE_IMAGE#*/}")
+[ "$(jq -r '.steps[] | select(.kind == "buildImage") | .cache.base' "$WORK/same.plan.json")" = "$BASE_DIGEST" ] ||
+  fail "unchanged: the plan's cache.base is not the base's digest $BASE_DIGEST"
+pass "unchanged: the plan pins the base at $BASE_DIGEST"
+m=$(mark)
 run same
 agree same
+[ "$(count_since "$m" GET "/manifests/${BASE_PATH##*:}\$")/$(count_since "$m" GET '/blobs/')" = 1/0 ] ||
+  fail "unchanged: the run asked the base's tag $(count_since "$m" GET "/manifests/${BASE_PATH##*:}\$") times and read $(count_since "$m" GET '/blobs/') blobs (expected 1 and 0)"
+pass "unchanged: the run asked the base's tag once (its plan) and read no blob"
 [ "$(uploads_since "$m")/$(blob_puts_since "$m")/$(manifest_puts_since "$m")" = 0/0/0 ] ||
   fail "unchanged: the registry saw uploads: $(tail -n +"$((m + 1))" "$PROXY_LOG" | jq -c 'select(.method != "GET" and .method != "HEAD")')"
 [ "$(digest_of same)" = "$D1" ] || fail "unchanged: a different digest"

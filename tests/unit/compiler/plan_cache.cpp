@@ -86,6 +86,30 @@ TEST_CASE("a build and its push are hits when the key is known and the tags are 
     CHECK(build.action == Action::noop); // nothing to change: --detailed-exitcode says 0
     CHECK(push.action == Action::noop);
     CHECK(push.effects.at(0).after == "sha256:img");
+    CHECK(build.cache.base.empty()); // a scratch build has no base to pin
+}
+
+TEST_CASE("a build's probed base digest is in the plan, for the run to build on", "[plan][cache]") {
+    auto l = lower_text(build_and_push);
+    auto o = observed(requests_for(*l), true, "sha256:img", "sha256:img");
+    o.builds[0].base_digest = "sha256:base";
+    const auto result = plan_test::plan_text(*l, "test", o);
+    REQUIRE(result.ok());
+    const auto& build = step_of(result.plan, "buildImage");
+    CHECK(build.cache.base == "sha256:base");
+    const auto json = to_json(result.plan);
+    bool written = false;
+    for (const auto& step : json["steps"]) {
+        if (step.value("kind", "") == "buildImage") {
+            written = step["cache"].value("base", "") == "sha256:base";
+        }
+    }
+    CHECK(written);
+    CHECK(nlohmann::ordered_json::parse(to_json_text(result.plan)) == json); // streamed alike
+    std::string error;
+    const auto saved = plan_from_json(nlohmann::json::parse(json.dump()), error);
+    REQUIRE(saved);
+    CHECK(step_of(*saved, "buildImage").cache.base == "sha256:base"); // a saved plan keeps it
 }
 
 TEST_CASE("a push over a hit build misses when a tag is elsewhere or absent", "[plan][cache]") {
