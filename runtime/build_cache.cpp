@@ -79,6 +79,9 @@ StatCache StatCache::load(const fs::path& cache_root, const fs::path& context) {
     StatCache out;
     std::error_code ec;
     const auto absolute = fs::weakly_canonical(context, ec);
+    if (ec) {
+        return out; // no stat cache: every file is read (one shared file would mix contexts)
+    }
     out.file_ =
         cache_root / "stat" / fmt::format("{}.json", digest_hex(content_digest(absolute.string())));
     const auto json = read_json(out.file_);

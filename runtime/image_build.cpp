@@ -54,6 +54,11 @@ std::string link_or_copy(const fs::path& from, const fs::path& to) {
 
 BuiltImage build_native(const NativeBuild& build, ImageStore& store) {
     BuiltImage out;
+    if (!build.base.scratch && !build.base.config_read) { // (resolved with BaseParts::manifest)
+        out.error = fmt::format("the base image {}'s config was not read: read_base_config first",
+                                build.base.reference);
+        return out;
+    }
     LayerOptions options;
     options.prefix = layer_prefix(build.workdir);
     options.mtime = build.settings.created;

@@ -3,6 +3,7 @@
 #include "runtime/probe_registry.hpp"
 
 #include "runtime/docker_config.hpp"
+#include "runtime/image_store.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -96,6 +97,14 @@ EndpointLookup registry_endpoint(const std::string& server, const c::Environment
         return out;
     }
     out.endpoint.auth = auth_from(*credential, server, sources, out.error);
+    // Notes only in a cache of this user's (XDG_CACHE_HOME or HOME), never the shared /tmp one.
+    const auto set = [&](const char* name) {
+        const auto value = sources.env ? sources.env(name) : std::nullopt;
+        return value && !value->empty();
+    };
+    if (set("XDG_CACHE_HOME") || set("HOME")) {
+        out.endpoint.notes = cache_root(sources.env) / "registries";
+    }
     return out;
 }
 

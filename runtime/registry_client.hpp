@@ -49,6 +49,9 @@ struct RegistryEndpoint {
     /// Blobs larger than this are uploaded in chunks (PATCH), smaller ones in one PUT.
     std::uint64_t chunk_threshold = std::uint64_t{64} << 20;
     std::uint64_t chunk_size = std::uint64_t{16} << 20; ///< raised to OCI-Chunk-Min-Length
+    /// Where notes about registries outlive the process (that one wants Basic for a user): a
+    /// directory in ferry's cache, or empty for none.
+    std::filesystem::path notes = {};
 };
 
 /// The outcome of a call: `status` is the last HTTP status (0 when none arrived).

@@ -359,11 +359,16 @@ private:
 class RegistryMemory {
 public:
     static RegistryMemory& process();
-    /// Whether the registry asked these credentials for Basic: in this process, or (`note`,
-    /// a digest of the host and user name) in an earlier one, from a note in ferry's cache, so
-    /// a new process sends Basic at once instead of first being refused with a challenge.
-    [[nodiscard]] bool wants_basic(const std::string& identity, const std::string& note);
-    void remember_basic(const std::string& identity, const std::string& note);
+    /// Whether the registry asked these credentials for Basic: in this process, or in an
+    /// earlier one, from the note file `note` (named by a digest of the host and user name, in
+    /// ferry's cache; empty: none), so a new process sends Basic at once instead of first being
+    /// refused with a challenge.
+    [[nodiscard]] bool wants_basic(const std::string& identity, const std::filesystem::path& note);
+    void remember_basic(const std::string& identity, const std::filesystem::path& note);
+    /// The registry answered Basic with a Bearer challenge: it no longer wants Basic.
+    void forget_basic(const std::string& identity, const std::filesystem::path& note);
+    /// Forgets everything (for tests: each starts from an empty process memory).
+    void forget_all();
     /// A token given for `scope` recently enough to be still valid (tokens live a minute at
     /// least, by the token specification); a refused one is forgotten by the caller.
     [[nodiscard]] std::optional<Secret> token(const std::string& identity,
@@ -401,16 +406,19 @@ struct RegistryClient::Impl {
     std::map<std::string, Secret> tokens; ///< bearer tokens by scope
     std::set<std::string> remembered;     ///< scopes whose token came from RegistryMemory
     std::string identity;                 ///< the host and credentials, as RegistryMemory's key
-    std::string basic_note; ///< the host and user name, for the note that Basic is wanted
+    std::filesystem::path basic_note;     ///< the note that Basic is wanted (host and user name)
 
     explicit Impl(RegistryEndpoint e) : ep(std::move(e)) {
         registry_http::global_init();
         host = ep.server == "docker.io" ? "registry-1.docker.io" : ep.server;
         identity = identity_key();
         if (has_password()) { // (no secret in it: the password is not part of the note's name)
-            basic_note =
-                content_digest(registry_http::lower(host) + '\0' + ep.auth->username.reveal())
-                    .substr(std::string_view("sha256:").size());
+            if (!ep.notes.empty()) {
+                basic_note =
+                    ep.notes / "basic" /
+                    content_digest(registry_http::lower(host) + '\0' + ep.auth->username.reveal())
+                        .substr(std::string_view("sha256:").size());
+            }
             basic_requested =
                 registry_http::RegistryMemory::process().wants_basic(identity, basic_note);
         }
@@ -723,6 +731,10 @@ struct RegistryClient::Impl {
             basic_requested = true;
             registry_http::RegistryMemory::process().remember_basic(identity, basic_note);
         } else if (challenge->scheme == "bearer") {
+            if (basic_requested) { // it wanted Basic once (a note): it asks for tokens now
+                basic_requested = false;
+                registry_http::RegistryMemory::process().forget_basic(identity, basic_note);
+            }
             if (tokens.count(scope) != 0) {
                 if (remembered.erase(scope) == 0) {
                     return r; // the token we had was refused

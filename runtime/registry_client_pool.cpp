@@ -3,10 +3,7 @@
 // `ferry run` asks the same registry from the plan's probes and from each step; without these,
 // each asked over a TLS handshake of its own and was first refused with a challenge.
 #include "runtime/files.hpp"
-#include "runtime/image_store.hpp"
 #include "runtime/registry_client_impl.hpp"
-
-#include <cstdlib>
 
 namespace ferry::runtime::registry_http {
 
@@ -20,15 +17,6 @@ constexpr auto token_reuse = std::chrono::seconds(45);
 // Config blobs and manifests remembered in memory, in all, and at most one of them.
 constexpr std::size_t max_blob_bytes = std::size_t{8} << 20;
 constexpr std::size_t max_blob = std::size_t{1} << 20;
-
-// Where a note that a registry wants Basic for a user is kept (its name: a digest of both).
-std::filesystem::path basic_note_path(const std::string& note) {
-    const auto root = cache_root([](const std::string& name) -> std::optional<std::string> {
-        const char* value = std::getenv(name.c_str());
-        return value == nullptr ? std::nullopt : std::optional<std::string>(value);
-    });
-    return root / "registries" / "basic" / note;
-}
 
 } // namespace
 
@@ -85,12 +73,18 @@ CURL* HandlePool::take(const std::string& host) {
 
 void HandlePool::give_back(const std::string& host, CURL* handle) {
     curl_easy_reset(handle); // no pointer into a finished request stays set
-    const std::lock_guard lock(mutex_);
-    if (idle_.size() >= max_idle_handles) {
-        curl_easy_cleanup(idle_.front().second);
-        idle_.erase(idle_.begin());
+    CURL* oldest = nullptr;
+    {
+        const std::lock_guard lock(mutex_);
+        if (idle_.size() >= max_idle_handles) {
+            oldest = idle_.front().second;
+            idle_.erase(idle_.begin());
+        }
+        idle_.emplace_back(host, handle);
     }
-    idle_.emplace_back(host, handle);
+    if (oldest != nullptr) { // closed outside the lock: a TLS close may wait on the network
+        curl_easy_cleanup(oldest);
+    }
 }
 
 RegistryMemory& RegistryMemory::process() {
@@ -98,7 +92,7 @@ RegistryMemory& RegistryMemory::process() {
     return memory;
 }
 
-bool RegistryMemory::wants_basic(const std::string& identity, const std::string& note) {
+bool RegistryMemory::wants_basic(const std::string& identity, const std::filesystem::path& note) {
     {
         const std::lock_guard lock(mutex_);
         if (basic_.count(identity) != 0) {
@@ -106,20 +100,40 @@ bool RegistryMemory::wants_basic(const std::string& identity, const std::string&
         }
     }
     std::error_code ec;
-    return !note.empty() && std::filesystem::exists(basic_note_path(note), ec);
+    return !note.empty() && std::filesystem::exists(note, ec);
 }
 
-void RegistryMemory::remember_basic(const std::string& identity, const std::string& note) {
+void RegistryMemory::remember_basic(const std::string& identity,
+                                    const std::filesystem::path& note) {
     {
         const std::lock_guard lock(mutex_);
         basic_.insert(identity);
     }
     if (!note.empty()) { // a note that cannot be written only costs a challenge next time
-        const auto path = basic_note_path(note);
         std::error_code ec;
-        std::filesystem::create_directories(path.parent_path(), ec);
-        (void)write_atomically(path, "basic\n");
+        std::filesystem::create_directories(note.parent_path(), ec);
+        (void)write_atomically(note, "basic\n");
     }
+}
+
+void RegistryMemory::forget_basic(const std::string& identity, const std::filesystem::path& note) {
+    {
+        const std::lock_guard lock(mutex_);
+        basic_.erase(identity);
+    }
+    if (!note.empty()) {
+        std::error_code ec;
+        std::filesystem::remove(note, ec);
+    }
+}
+
+void RegistryMemory::forget_all() {
+    const std::lock_guard lock(mutex_);
+    basic_.clear();
+    tokens_.clear();
+    blobs_.clear();
+    manifests_.clear();
+    blob_bytes_ = 0;
 }
 
 std::optional<Secret> RegistryMemory::token(const std::string& identity, const std::string& scope) {
@@ -138,7 +152,11 @@ std::optional<Secret> RegistryMemory::token(const std::string& identity, const s
 void RegistryMemory::remember_token(const std::string& identity, const std::string& scope,
                                     const Secret& token) {
     const std::lock_guard lock(mutex_);
-    tokens_.insert_or_assign({identity, scope}, Token{token, std::chrono::steady_clock::now()});
+    const auto now = std::chrono::steady_clock::now();
+    std::erase_if(tokens_, [&](const auto& entry) { // no expired token is kept (ferry watch)
+        return now - entry.second.obtained >= token_reuse;
+    });
+    tokens_.insert_or_assign({identity, scope}, Token{token, now});
 }
 
 void RegistryMemory::forget_token(const std::string& identity, const std::string& scope) {

@@ -136,6 +136,7 @@ TEST_CASE("native build: config merges the base's", "[image]") {
                      {"Labels", {{"base", "yes"}}}}},
                    {"rootfs", {{"type", "layers"}, {"diff_ids", {"sha256:aa"}}}},
                    {"history", {{{"created_by", "base"}}}}};
+    base.config_read = true;
     base.manifest = {{"layers",
                       {{{"mediaType", "application/vnd.docker.image.rootfs.diff.tar.gzip"},
                         {"digest", "sha256:bb"},
@@ -237,6 +238,27 @@ TEST_CASE("base images: an index resolves to the host platform; a missing tag li
     const auto found = rt::resolve_base(ref, source, "amd64");
     REQUIRE(found.image);
     CHECK(found.image->manifest_digest == image_digest);
+    CHECK(found.image->config_read);
+
+    // The manifest only (what a key needs): no config read until a build asks for it.
+    source.blobs.clear();
+    auto keyed = rt::resolve_base(ref, source, "amd64", rt::BaseParts::manifest);
+    REQUIRE(keyed.image);
+    CHECK(keyed.image->manifest_digest == image_digest);
+    CHECK_FALSE(keyed.image->config_read);
+    rt::ImageStore store(fs::temp_directory_path() /
+                         ("ferry-base-parts-" + std::to_string(::getpid())));
+    rt::NativeBuild unread;
+    unread.base = *keyed.image;
+    CHECK(rt::build_native(unread, store).error.find("config was not read") != std::string::npos);
+    std::string error;
+    CHECK_FALSE(rt::read_base_config(*keyed.image, source, error)); // the blob is gone now
+    CHECK_FALSE(error.empty());
+    source.blobs = {{config_digest, config}};
+    REQUIRE(rt::read_base_config(*keyed.image, source, error));
+    CHECK(keyed.image->config_read);
+    CHECK(keyed.image->config == found.image->config);
+    fs::remove_all(store.root());
     ref.tag = "10.6.0";
     const auto missing = rt::resolve_base(ref, source, "amd64");
     CHECK_FALSE(missing.image);

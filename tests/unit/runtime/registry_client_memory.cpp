@@ -7,6 +7,9 @@
 #include "unit/runtime/registry_replies.hpp"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
 
 using namespace ferry::runtime;
 using ferry::testing::HttpReply;
@@ -175,21 +178,60 @@ TEST_CASE("registry memory: a later process sends Basic at once to a registry th
           "[registry]") {
     // Another process is another identity here: the same user with another password is not in
     // this process's memory, so only the note in the cache directory can say Basic is wanted.
-    const std::string first = "Basic " + detail::base64_encode("ferry:s3cret-six");
-    const std::string second = "Basic " + detail::base64_encode("ferry:s3cret-seven");
+    const auto notes =
+        std::filesystem::temp_directory_path() / ("ferry-notes-test-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(notes);
+    const auto with_notes = [&](const LoopbackServer& server, const std::string& password) {
+        auto ep = endpoint(server, password);
+        ep.notes = notes;
+        return ep;
+    };
+    bool tokens = false; // the registry moves to bearer tokens
     const LoopbackServer server([&](const HttpRequest& req) -> HttpReply {
         const auto auth = req.header("authorization");
-        if (auth != first && auth != second) {
-            return challenge(R"(Basic realm="Registry Realm")");
+        if (tokens) {
+            if (req.target.rfind("/token", 0) == 0) {
+                return {200, {{"Content-Type", "application/json"}}, R"({"token":"t"})"};
+            }
+            return auth == "Bearer t" ? manifest_reply()
+                                      : challenge(R"(Bearer realm="http://)" + req.header("host") +
+                                                  R"(/token",service="test")");
         }
-        return manifest_reply();
+        return auth.rfind("Basic ", 0) == 0 ? manifest_reply() // any password will do here
+                                            : challenge(R"(Basic realm="Registry Realm")");
     });
     {
-        RegistryClient earlier(endpoint(server, "s3cret-six"));
+        RegistryClient earlier(with_notes(server, "s3cret-six"));
         CHECK(earlier.head_manifest("app", "v1").ok);
     }
     CHECK(unauthenticated(server) == 1);
-    RegistryClient later(endpoint(server, "s3cret-seven"));
+    std::vector<std::filesystem::path> written;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(notes)) {
+        if (entry.is_regular_file()) {
+            written.push_back(entry.path());
+        }
+    }
+    REQUIRE(written.size() == 1);
+    CHECK(written[0].string().find("s3cret") == std::string::npos); // no secret in its name
+    {
+        std::ifstream in(written[0]);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        CHECK(text == "basic\n"); // nor in its content
+    }
+    RegistryClient later(with_notes(server, "s3cret-seven"));
     CHECK(later.head_manifest("app", "v1").ok);
     CHECK(unauthenticated(server) == 1); // no second challenge
+
+    SECTION("a registry that answers the noted Basic with a Bearer challenge loses the note") {
+        tokens = true;
+        RegistryClient moved(with_notes(server, "s3cret-eight"));
+        CHECK(moved.head_manifest("app", "v1").ok);
+        CHECK_FALSE(std::filesystem::exists(written[0]));
+    }
+    SECTION("an endpoint without a notes directory neither reads nor writes one") {
+        RegistryClient plain(endpoint(server, "s3cret-nine"));
+        CHECK(plain.head_manifest("app", "v1").ok);
+        CHECK(unauthenticated(server) == 2); // challenged: the note was not read
+    }
+    std::filesystem::remove_all(notes);
 }
