@@ -192,7 +192,8 @@ std::map<std::string, BlobSource> ImageStore::sources(std::string_view manifest_
     return out;
 }
 
-fs::path cache_root(const std::function<std::optional<std::string>(const std::string&)>& getenv) {
+std::optional<fs::path>
+user_cache_root(const std::function<std::optional<std::string>(const std::string&)>& getenv) {
     if (getenv) {
         if (auto xdg = getenv("XDG_CACHE_HOME"); xdg && !xdg->empty() && xdg->front() == '/') {
             return fs::path(*xdg) / "ferry";
@@ -201,7 +202,11 @@ fs::path cache_root(const std::function<std::optional<std::string>(const std::st
             return fs::path(*home) / ".cache" / "ferry";
         }
     }
-    return fs::temp_directory_path() / "ferry-cache";
+    return std::nullopt;
+}
+
+fs::path cache_root(const std::function<std::optional<std::string>(const std::string&)>& getenv) {
+    return user_cache_root(getenv).value_or(fs::temp_directory_path() / "ferry-cache");
 }
 
 } // namespace ferry::runtime

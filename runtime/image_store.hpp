@@ -49,8 +49,13 @@ private:
 };
 
 /// `$XDG_CACHE_HOME/ferry` (else `$HOME/.cache/ferry`): the cache index and the image store live
-/// below it.
+/// below it. With neither set, a directory under the system's temporary directory.
 [[nodiscard]] std::filesystem::path
 cache_root(const std::function<std::optional<std::string>(const std::string&)>& getenv);
+
+/// The same, only when it is the user's own (XDG_CACHE_HOME or HOME set): nullopt instead of the
+/// shared temporary fallback, for what must not be left where other users can write.
+[[nodiscard]] std::optional<std::filesystem::path>
+user_cache_root(const std::function<std::optional<std::string>(const std::string&)>& getenv);
 
 } // namespace ferry::runtime

@@ -97,13 +97,9 @@ EndpointLookup registry_endpoint(const std::string& server, const c::Environment
         return out;
     }
     out.endpoint.auth = auth_from(*credential, server, sources, out.error);
-    // Notes only in a cache of this user's (XDG_CACHE_HOME or HOME), never the shared /tmp one.
-    const auto set = [&](const char* name) {
-        const auto value = sources.env ? sources.env(name) : std::nullopt;
-        return value && !value->empty();
-    };
-    if (set("XDG_CACHE_HOME") || set("HOME")) {
-        out.endpoint.notes = cache_root(sources.env) / "registries";
+    // Notes only in a cache of this user's, never the shared temporary one.
+    if (const auto cache = user_cache_root(sources.env)) {
+        out.endpoint.notes = *cache / "registries";
     }
     return out;
 }

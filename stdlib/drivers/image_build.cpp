@@ -94,6 +94,16 @@ std::variant<rt::RegistryEndpoint, Failure> endpoint_for(const rt::StepContext& 
     return std::move(lookup.endpoint);
 }
 
+// A registry client for `server`, reached as endpoint_for says.
+std::variant<rt::RegistryClient, Failure> client_for(const rt::StepContext& context,
+                                                     const std::string& server) {
+    auto endpoint = endpoint_for(context, server);
+    if (auto* failure = std::get_if<Failure>(&endpoint)) {
+        return *failure;
+    }
+    return rt::RegistryClient(std::move(std::get<rt::RegistryEndpoint>(endpoint)));
+}
+
 // `pinned`: the platform manifest digest the plan keyed this base with, built on as planned.
 std::variant<rt::BaseImage, Failure> resolve_base_image(const rt::StepContext& context,
                                                         const std::string& base,
@@ -109,12 +119,11 @@ std::variant<rt::BaseImage, Failure> resolve_base_image(const rt::StepContext& c
     if (reference->digest.empty() && !pinned.empty()) {
         reference->digest = pinned;
     }
-    auto endpoint = endpoint_for(context, reference->server);
-    if (auto* failure = std::get_if<Failure>(&endpoint)) {
+    auto client = client_for(context, reference->server);
+    if (auto* failure = std::get_if<Failure>(&client)) {
         return *failure;
     }
-    rt::RegistryClient client(std::move(std::get<rt::RegistryEndpoint>(endpoint)));
-    rt::RegistryBaseSource source(client);
+    rt::RegistryBaseSource source(std::get<rt::RegistryClient>(client));
     // The manifest only: a cache hit needs no more; a build reads the config (base_config).
     auto lookup =
         rt::resolve_base(*reference, source, rt::host_architecture(), rt::BaseParts::manifest);
@@ -129,12 +138,11 @@ std::optional<Failure> base_config(const rt::StepContext& context, rt::BaseImage
     if (base.scratch || base.config_read) {
         return std::nullopt;
     }
-    auto endpoint = endpoint_for(context, base.server);
-    if (auto* failure = std::get_if<Failure>(&endpoint)) {
+    auto client = client_for(context, base.server);
+    if (auto* failure = std::get_if<Failure>(&client)) {
         return *failure;
     }
-    rt::RegistryClient client(std::move(std::get<rt::RegistryEndpoint>(endpoint)));
-    rt::RegistryBaseSource source(client);
+    rt::RegistryBaseSource source(std::get<rt::RegistryClient>(client));
     std::string error;
     if (!rt::read_base_config(base, source, error)) {
         return Failure{error};
@@ -254,13 +262,13 @@ rt::RemoteBuild registry_evidence(const rt::StepContext& context, const std::str
         return out;
     }
     const auto where = fmt::format("{}/{}", ref->server, ref->repository);
-    auto endpoint = endpoint_for(context, ref->server);
-    if (auto* failure = std::get_if<Failure>(&endpoint)) {
+    auto reached = client_for(context, ref->server);
+    if (auto* failure = std::get_if<Failure>(&reached)) {
         out.note =
             fmt::format("the build evidence in {} was not asked: {}", where, failure->message);
         return out;
     }
-    rt::RegistryClient client(std::move(std::get<rt::RegistryEndpoint>(endpoint)));
+    auto& client = std::get<rt::RegistryClient>(reached);
     const auto found = rt::find_evidence(client, ref->repository, key);
     if (!found.found) {
         if (!found.error.empty()) {
